@@ -1,0 +1,40 @@
+"""One exception hierarchy; messages are written for the person who has to act on them."""
+
+from __future__ import annotations
+
+
+class RekgError(Exception):
+    """Root of every error rekg raises on purpose."""
+
+
+class StoreUnavailable(RekgError):
+    """The database cannot be reached or started."""
+
+
+class DataDirLocked(StoreUnavailable):
+    """Another server already owns the data directory."""
+
+
+class QueryError(RekgError):
+    """The database rejected a query (syntax, timeout, unknown function...)."""
+
+
+class QueryRefused(RekgError):
+    """A query or question asks to change data or run code; questions may only read."""
+
+
+class IngestError(RekgError):
+    """A dataset or article file is invalid; nothing was written."""
+
+    def __init__(self, message: str, *, file: str = "", line: int | None = None, column: str = "") -> None:
+        where = file
+        if line is not None:
+            where += f", line {line}"
+        if column:
+            where += f", column '{column}'"
+        super().__init__(f"{where}: {message}" if where else message)
+        self.file, self.line, self.column = file, line, column
+
+
+class ImportFormatError(RekgError):
+    """An export file given to `rekg import` cannot be read."""

@@ -1,0 +1,121 @@
+"""Neo4j adapter (production and scale-out): READ transactions for reads, batched UNWIND writes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from graph.errors import QueryError, QueryRefused, StoreUnavailable
+from graph.ontology import NODES, RELS
+from graph.store import GNode, GRel, batched
+
+
+class Neo4jStore:
+    backend = "neo4j"
+
+    def __init__(self, uri: str, user: str | None = None, password: str | None = None, database: str | None = None):
+        import neo4j
+
+        self._neo4j = neo4j
+        auth = (user, password) if user else None
+        try:
+            self._driver = neo4j.GraphDatabase.driver(uri, auth=auth)
+            self._driver.verify_connectivity()
+        except Exception as e:  # the driver raises several unrelated types here
+            raise StoreUnavailable(
+                f"cannot reach Neo4j at {uri}: {e}. Start it (`make neo4j-up` or `docker compose up neo4j`) "
+                "or unset NEO4J_URI to use the embedded database"
+            ) from e
+        self.uri = uri
+        self.database = database
+
+    def _session(self, read: bool = False):
+        mode = self._neo4j.READ_ACCESS if read else self._neo4j.WRITE_ACCESS
+        return self._driver.session(database=self.database, default_access_mode=mode)
+
+    def run(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        try:
+            with self._session() as s:
+                return s.execute_write(lambda tx: [_row(r) for r in tx.run(cypher, params or {})])
+        except self._neo4j.exceptions.Neo4jError as e:
+            raise QueryError(f"Neo4j rejected the query: {e.message}") from e
+        except self._neo4j.exceptions.ServiceUnavailable as e:
+            raise StoreUnavailable(f"lost the connection to Neo4j at {self.uri}: {e}") from e
+
+    def query_type(self, cypher: str, params: dict[str, Any] | None = None) -> str:
+        """'r', 'rw', 'w' or 's' from EXPLAIN, without running the query."""
+        try:
+            with self._session(read=True) as s:
+                return s.run("EXPLAIN " + cypher, params or {}).consume().query_type or ""
+        except self._neo4j.exceptions.Neo4jError as e:
+            raise QueryError(f"Neo4j rejected the query: {e.message}") from e
+
+    def read(
+        self, cypher: str, params: dict[str, Any] | None = None, *, timeout_ms: int = 5000
+    ) -> list[dict[str, Any]]:
+        kind = self.query_type(cypher, params)
+        if kind != "r":
+            raise QueryRefused(f"questions may only read the graph; EXPLAIN says this query is of type '{kind}'")
+        q = self._neo4j.Query(cypher, timeout=timeout_ms / 1000.0)
+        try:
+            with self._session(read=True) as s:
+                return s.execute_read(lambda tx: [_row(r) for r in tx.run(q, params or {})])
+        except self._neo4j.exceptions.Neo4jError as e:
+            code = e.code or ""
+            if "Timeout" in code or "TransactionTimedOut" in code:
+                raise QueryError(f"the query took longer than {timeout_ms} ms and was stopped") from e
+            if "AccessMode" in code or "WriteOnReadOnly" in code:
+                raise QueryRefused(f"questions may only read the graph: {e.message}") from e
+            raise QueryError(f"Neo4j rejected the query: {e.message}") from e
+
+    def write_rows(self, cypher: str, rows: Sequence[dict[str, Any]], batch_size: int = 500) -> int:
+        n = 0
+        for batch in batched(rows, batch_size):
+            self.run(cypher, {"rows": list(batch)})
+            n += len(batch)
+        return n
+
+    def ensure_schema(self) -> None:
+        for n in NODES:
+            self.run(
+                f"CREATE CONSTRAINT {n.label.lower()}_{n.key} IF NOT EXISTS "
+                f"FOR (n:{n.label}) REQUIRE n.{n.key} IS UNIQUE"
+            )
+            if n.key != "name":
+                self.run(f"CREATE INDEX {n.label.lower()}_name IF NOT EXISTS FOR (n:{n.label}) ON (n.name)")
+        for r in RELS:
+            if any(p.name == "year" for p in r.props):
+                self.run(f"CREATE INDEX {r.type.lower()}_year IF NOT EXISTS FOR ()-[r:{r.type}]-() ON (r.year)")
+
+    def constraints(self) -> list[tuple[str, str]]:
+        rows = self.run("SHOW CONSTRAINTS YIELD labelsOrTypes, properties, type RETURN *")
+        return [(row["labelsOrTypes"][0], p) for row in rows if "UNIQUENESS" in row["type"] for p in row["properties"]]
+
+    def clear(self) -> None:
+        while self.run("MATCH (n) WITH n LIMIT 5000 DETACH DELETE n RETURN count(*) AS c")[0]["c"]:
+            pass
+
+    def close(self) -> None:
+        self._driver.close()
+
+
+def _row(record: Any) -> dict[str, Any]:
+    return {k: _convert(v) for k, v in record.items()}
+
+
+def _convert(v: Any) -> Any:
+    from neo4j.graph import Node, Path, Relationship
+
+    if isinstance(v, Node):
+        return GNode(tuple(v.labels), dict(v))
+    if isinstance(v, Relationship):
+        return GRel(v.type, _convert(v.start_node), _convert(v.end_node), dict(v))
+    if isinstance(v, Path):
+        return [_convert(n) for n in v.nodes] + [_convert(r) for r in v.relationships]
+    if isinstance(v, list):
+        return [_convert(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _convert(x) for k, x in v.items()}
+    if hasattr(v, "iso_format"):  # neo4j temporal types
+        return v.iso_format()
+    return v

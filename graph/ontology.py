@@ -1,0 +1,439 @@
+"""The ontology: the one source of truth for labels, relationship types and properties.
+
+Constraints and indexes (graph/schema.py), ingest validation, the LLM prompt, the offline
+translator's lexicon and the UI legend are all functions over the data defined here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Prop:
+    name: str
+    type: str  # "string", "int", "float", "bool", "date" (ISO-8601 string), "list"
+    description: str = ""
+    words: tuple[str, ...] = ()  # how users ask for it ("symbol", "atomic number"...)
+
+
+@dataclass(frozen=True)
+class NodeType:
+    label: str
+    key: str
+    description: str
+    props: tuple[Prop, ...]
+    nouns: tuple[str, ...] = ()  # words that name the type in questions
+    color: str = "#888888"
+
+    def prop(self, name: str) -> Prop | None:
+        return next((p for p in self.props if p.name == name), None)
+
+
+@dataclass(frozen=True)
+class RelType:
+    type: str
+    start: tuple[str, ...]
+    end: tuple[str, ...]
+    description: str
+    props: tuple[Prop, ...] = ()
+    words: tuple[str, ...] = ()  # relation words users write ("produced", "mined", ...)
+
+
+COMMON = (
+    Prop("name", "string", "display name"),
+    Prop("aliases", "list", "other names the entity is known by"),
+    Prop("sources", "list", "ids of the Source nodes this node's facts come from"),
+)
+REL_COMMON = (
+    Prop("sources", "list", "ids of the Source nodes backing this relationship"),
+    Prop("evidence", "list", "sentences of ingested articles that state it"),
+)
+
+NODES: tuple[NodeType, ...] = (
+    NodeType(
+        "Country",
+        "name",
+        "A country, a bloc (European Union) or an aggregate row of a statistics table (World).",
+        COMMON
+        + (
+            Prop("kind", "string", "country | bloc | organisation | aggregate"),
+            Prop("demonym", "string", "nationality adjective", ("nationality",)),
+        ),
+        ("country", "countries", "nation", "nations"),
+        "#4e79a7",
+    ),
+    NodeType(
+        "Mineral",
+        "name",
+        "A rare earth element, a related critical mineral, or a group such as Rare earths.",
+        COMMON
+        + (
+            Prop("symbol", "string", "chemical symbol", ("symbol", "chemical symbol")),
+            Prop("atomic_number", "int", "atomic number Z", ("atomic number", "number")),
+            Prop("group", "string", "rare earth element | related critical mineral | group"),
+            Prop(
+                "classification",
+                "string",
+                "light | heavy | neither (USGS atomic-number rule)",
+                ("classification", "classified", "class"),
+            ),
+            Prop("classification_as_stated", "string", "classification text as the source gives it"),
+            Prop("china_export_control_status", "string", "China's export-control status as stated"),
+        ),
+        ("mineral", "minerals", "element", "elements", "metal", "metals", "rare earth", "rare earths"),
+        "#f28e2b",
+    ),
+    NodeType(
+        "Company",
+        "name",
+        "A company or state-owned enterprise in the supply chain (miner, separator, magnet maker, customer).",
+        COMMON
+        + (
+            Prop("ownership_type", "string", "listed, private, state-owned... as stated", ("ownership",)),
+            Prop("hq_city", "string", "headquarters city as stated", ("city",)),
+            Prop("key_figures", "string", "capacity and output figures as stated", ("capacity", "figures")),
+        ),
+        ("company", "companies", "firm", "firms", "producer", "producers", "miner", "miners"),
+        "#59a14f",
+    ),
+    NodeType(
+        "Organization",
+        "name",
+        "A government department, agency or international body (Department of War, MOFCOM, IEA).",
+        COMMON + (Prop("kind", "string", "government agency | international organisation"),),
+        ("agency", "agencies", "department", "organization", "organisation"),
+        "#76b7b2",
+    ),
+    NodeType(
+        "Facility",
+        "name",
+        "A mine, separation/refining plant, magnet plant or recycling site.",
+        COMMON
+        + (
+            Prop("kind", "string", "mine | separation plant | refinery | magnet plant | recycling | project"),
+            Prop("location", "string", "location as stated", ("location",)),
+            Prop("description", "string", "what the source says about it"),
+        ),
+        ("facility", "facilities", "mine", "mines", "plant", "plants", "refinery", "refineries", "site"),
+        "#edc948",
+    ),
+    NodeType(
+        "Stage",
+        "name",
+        "A supply-chain stage a company works in (mining, separation/refining, magnet making...).",
+        COMMON,
+        ("stage", "stages"),
+        "#b07aa1",
+    ),
+    NodeType(
+        "Official",
+        "name",
+        "A person: a government official or a company executive, with offices held over time.",
+        COMMON
+        + (
+            Prop("person_type", "string", "government | company"),
+            Prop("country", "string", "country the person serves or is based in"),
+            Prop("notes", "string", "notes as stated"),
+        ),
+        ("official", "officials", "person", "people", "leader", "leaders", "executive", "executives"),
+        "#e15759",
+    ),
+    NodeType(
+        "Policy",
+        "policy_id",
+        "An export control, tariff, agreement, investment, loan or regulation.",
+        COMMON
+        + (
+            Prop("policy_id", "string", "dataset id (P01...) or a derived id"),
+            Prop("policy_type", "string", "type as stated (export licensing, tariff, MoU...)", ("type",)),
+            Prop("category", "string", "export_control | tariff | agreement | investment | regulation | other"),
+            Prop("date_announced", "date", "ISO date (or year/month) announced", ("announced", "date")),
+            Prop("date_effective", "date", "ISO date it took effect", ("effective",)),
+            Prop("date_text", "string", "announced date as stated"),
+            Prop("effective_text", "string", "effective date as stated"),
+            Prop("enacting_body", "string", "body that enacted it"),
+            Prop("scope", "string", "destinations or parties it applies to, as stated"),
+            Prop("minerals_text", "string", "covered minerals as stated"),
+            Prop("description", "string", "what it does"),
+            Prop("status", "string", "in_force | suspended | ended | signed | announced | historical...", ("status",)),
+            Prop("status_text", "string", "status as stated"),
+            Prop("suspended_until", "date", "end of a suspension, if suspended"),
+        ),
+        (
+            "policy",
+            "policies",
+            "measure",
+            "measures",
+            "control",
+            "controls",
+            "agreement",
+            "agreements",
+            "tariff",
+            "tariffs",
+            "deal",
+            "deals",
+        ),
+        "#ff9da7",
+    ),
+    NodeType(
+        "Event",
+        "event_id",
+        "A dated call, meeting, negotiation round, summit or signing.",
+        COMMON
+        + (
+            Prop("event_id", "string", "dataset id (E01...) or a derived id"),
+            Prop("event_type", "string", "phone call, meeting, summit...", ("type",)),
+            Prop("date", "date", "ISO date of (the first day of) the event", ("date", "when")),
+            Prop("end_date", "date", "ISO date of the last day, for multi-day events"),
+            Prop("location", "string", "where it took place", ("where", "location")),
+            Prop("duration", "string", "how long, as stated", ("duration", "how long")),
+            Prop("topics", "string", "topics discussed", ("topics",)),
+            Prop("description", "string", "what happened"),
+        ),
+        ("event", "events", "meeting", "meetings", "call", "calls", "talks", "summit", "summits"),
+        "#9c755f",
+    ),
+    NodeType(
+        "Application",
+        "name",
+        "An end use of a mineral (permanent magnets, EV motors, lasers, phosphors...).",
+        COMMON,
+        ("application", "applications", "use", "uses", "end use"),
+        "#bab0ac",
+    ),
+    NodeType(
+        "Source",
+        "id",
+        "A document a fact came from: a report, a news story, a filing, an ingested article.",
+        (
+            Prop("id", "string", "stable id derived from the title and URL"),
+            Prop("title", "string", "title or citation as given"),
+            Prop("url", "string", "address of the copy read"),
+            Prop("urls", "list", "all addresses given"),
+            Prop("date", "date", "publication date (ISO, as precise as known)"),
+            Prop("kind", "string", "dataset | article"),
+            Prop("name", "string", "display name"),
+        ),
+        ("source", "sources", "document", "documents", "article", "articles"),
+        "#d4a6c8",
+    ),
+)
+
+OBS = (
+    Prop("year", "int", "year the figure is for"),
+    Prop("edition", "string", "USGS edition (MCS 2025, MCS 2026) or other publication"),
+    Prop("metric", "string", "mine_production, reserves, mining_quota, share_of_global_mining..."),
+    Prop("value", "float", "numeric value (lower bound for '>N', low end for ranges)"),
+    Prop("value_text", "string", "value as stated when not a plain number ('>75,000,000', 'NA', 'W')"),
+    Prop("unit", "string", "metric tons, kilograms, percent..."),
+    Prop("basis", "string", "REO equivalent, content..."),
+    Prop("estimated", "bool", "the source marks the value as estimated"),
+    Prop("latest", "bool", "true for the newest edition's figure of this country, mineral, metric and year"),
+    Prop("notes", "string", "notes as stated"),
+) + REL_COMMON
+
+RELS: tuple[RelType, ...] = (
+    RelType(
+        "PRODUCES",
+        ("Country",),
+        ("Mineral",),
+        "Mine (or primary) production of a mineral by a country in a year, per edition.",
+        OBS,
+        ("produce", "produced", "produces", "production", "mine", "mined", "mines", "output", "extract"),
+    ),
+    RelType(
+        "HAS_RESERVES",
+        ("Country",),
+        ("Mineral",),
+        "A country's reserves of a mineral, per edition.",
+        OBS,
+        ("reserves", "reserve", "deposits"),
+    ),
+    RelType(
+        "HAS_METRIC",
+        ("Country",),
+        ("Mineral",),
+        "Other sourced statistics: quotas, shares of global output, import reliance, capacity.",
+        OBS,
+        ("quota", "share", "import reliance", "capacity", "dependence"),
+    ),
+    RelType(
+        "MEMBER_OF",
+        ("Mineral",),
+        ("Mineral",),
+        "An element belongs to a group (Dysprosium MEMBER_OF Rare earths).",
+        REL_COMMON,
+    ),
+    RelType(
+        "USED_IN",
+        ("Mineral",),
+        ("Application",),
+        "A mineral is used in an application.",
+        (Prop("detail", "string", "the use as the source states it"),) + REL_COMMON,
+        ("used", "use", "uses", "application", "applications", "needed"),
+    ),
+    RelType(
+        "HEADQUARTERED_IN",
+        ("Company", "Organization"),
+        ("Country",),
+        "Where a company is headquartered.",
+        (Prop("city", "string", "city as stated"),) + REL_COMMON,
+        ("headquartered", "based", "headquarters", "hq"),
+    ),
+    RelType(
+        "PART_OF",
+        ("Organization",),
+        ("Country",),
+        "A government body belongs to a country's government.",
+        REL_COMMON,
+    ),
+    RelType(
+        "ACTIVE_IN",
+        ("Company",),
+        ("Stage",),
+        "A company works in a supply-chain stage.",
+        (Prop("detail", "string", "stage text as stated"),) + REL_COMMON,
+        ("make", "makes", "produce", "process", "separate", "refine", "recycle"),
+    ),
+    RelType(
+        "OPERATES",
+        ("Company",),
+        ("Facility",),
+        "A company operates or develops a facility.",
+        REL_COMMON,
+        ("operates", "runs", "owns", "facility"),
+    ),
+    RelType(
+        "LOCATED_IN",
+        ("Facility",),
+        ("Country",),
+        "Where a facility is.",
+        REL_COMMON,
+        ("located", "in"),
+    ),
+    RelType(
+        "SUPPLIES",
+        ("Company", "Country", "Organization"),
+        ("Company", "Country", "Organization"),
+        "Supply, sale or offtake of material or products from one party to another.",
+        (Prop("detail", "string", "the deal as stated"),) + REL_COMMON,
+        ("supply", "supplies", "supplied", "sells", "sold", "offtake", "buys", "customer", "customers"),
+    ),
+    RelType(
+        "INVESTS_IN",
+        ("Company", "Country", "Organization"),
+        ("Company",),
+        "Equity, loans, grants or financing from one party to a company.",
+        (Prop("detail", "string", "the financing as stated"),) + REL_COMMON,
+        ("invest", "invested", "invests", "investment", "funded", "finance", "financed", "loan", "stake"),
+    ),
+    RelType(
+        "PARTNERS_WITH",
+        ("Company", "Organization"),
+        ("Company", "Organization"),
+        "A joint venture or partnership.",
+        (Prop("detail", "string", "the partnership as stated"),) + REL_COMMON,
+        ("partner", "partners", "partnership", "joint venture", "jv"),
+    ),
+    RelType(
+        "HOLDS_OFFICE",
+        ("Official",),
+        ("Country", "Company", "Organization"),
+        "A person holds (or held) an office in a government or company, with validity dates.",
+        (
+            Prop("role", "string", "office as stated"),
+            Prop("start_date", "date", "ISO date the office began (as precise as known)"),
+            Prop("end_date", "date", "ISO date it ended; absent while in office"),
+            Prop("start_text", "string", "start as stated"),
+            Prop("end_text", "string", "end as stated"),
+        )
+        + REL_COMMON,
+        ("is", "was", "serves", "heads", "leads", "runs", "ceo", "minister", "president", "secretary"),
+    ),
+    RelType(
+        "ENACTED",
+        ("Country", "Organization", "Company"),
+        ("Policy",),
+        "A government (or party) enacted or signed a policy.",
+        REL_COMMON,
+        ("enacted", "imposed", "announced", "signed", "introduced", "put", "placed", "issued"),
+    ),
+    RelType(
+        "TARGETS",
+        ("Policy",),
+        ("Country", "Company"),
+        "The destination or counterpart a policy is aimed at.",
+        REL_COMMON,
+        ("on", "against", "to", "targeting"),
+    ),
+    RelType(
+        "COVERS",
+        ("Policy",),
+        ("Mineral",),
+        "A mineral covered by a policy.",
+        REL_COMMON,
+        ("covers", "covered", "on", "restricts", "controls"),
+    ),
+    RelType(
+        "INVOLVES",
+        ("Policy",),
+        ("Company", "Organization"),
+        "A company or agency party to or benefiting from a policy.",
+        REL_COMMON,
+    ),
+    RelType(
+        "PARTICIPATED_IN",
+        ("Official", "Company", "Organization", "Country"),
+        ("Event",),
+        "A person, company or country took part in an event.",
+        (Prop("note", "string", "participation detail as stated (e.g. 'Jun 6, scheduled')"),) + REL_COMMON,
+        ("met", "meet", "meeting", "spoke", "called", "call", "talked", "attended", "signed"),
+    ),
+    RelType(
+        "RESULTED_IN",
+        ("Event",),
+        ("Policy",),
+        "An event at which a policy was signed or agreed.",
+        REL_COMMON,
+    ),
+    RelType(
+        "MENTIONS",
+        ("Source",),
+        ("Country", "Mineral", "Company", "Organization", "Facility", "Official", "Policy", "Event", "Application"),
+        "An ingested article mentions an entity.",
+        (Prop("sentence", "string", "first sentence that mentions it"),),
+    ),
+)
+
+NODE_BY_LABEL = {n.label: n for n in NODES}
+REL_BY_TYPE = {r.type: r for r in RELS}
+LABELS = tuple(NODE_BY_LABEL)
+REL_TYPES = tuple(REL_BY_TYPE)
+ENTITY_LABELS = tuple(label for label in LABELS if label != "Source")
+
+
+def key_of(label: str) -> str:
+    """The property that identifies a node of this label (unique constraint)."""
+    return NODE_BY_LABEL[label].key
+
+
+def rel_allowed(rel_type: str, start: str, end: str) -> bool:
+    """Whether the ontology allows (start)-[rel_type]->(end)."""
+    rel = REL_BY_TYPE.get(rel_type)
+    return bool(rel and start in rel.start and end in rel.end)
+
+
+def format_for_prompt() -> str:
+    """The schema as compact text for an LLM prompt."""
+    lines = ["Node labels (key property first):"]
+    for n in NODES:
+        props = ", ".join(f"{p.name}:{p.type}" for p in n.props if p.name != "sources")
+        lines.append(f"- {n.label} (key {n.key}): {n.description} Properties: {props}")
+    lines.append("Relationship types:")
+    for r in RELS:
+        props = ", ".join(f"{p.name}:{p.type}" for p in r.props if p.name != "sources")
+        ends = f"(:{'|'.join(r.start)})-[:{r.type}]->(:{'|'.join(r.end)})"
+        lines.append(f"- {ends}: {r.description}" + (f" Properties: {props}" if props else ""))
+    lines.append("Every node and relationship has `sources`: a list of Source ids (match (s:Source {id: x})).")
+    return "\n".join(lines)

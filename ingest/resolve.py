@@ -1,0 +1,294 @@
+"""Entity resolution: names and aliases to canonical nodes, and mention finding in free text.
+
+One index serves the dataset loader (participants, covered minerals, relations), the article
+extractor and the question translator's entity linker, so a name resolves the same way
+everywhere. Short or all-capital aliases ("US", "EU", "MP", "Dy") only match with their case.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from ingest.text import norm_key
+
+WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-\.'’&]*[A-Za-z0-9]|[A-Za-z0-9]")
+COMMON_WORDS = set(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "from",
+        "by",
+        "with",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "when",
+        "where",
+        "how",
+        "why",
+        "many",
+        "much",
+        "most",
+        "more",
+        "less",
+        "least",
+        "than",
+        "as",
+        "into",
+        "over",
+        "under",
+        "about",
+        "did",
+        "does",
+        "do",
+        "has",
+        "have",
+        "had",
+        "not",
+        "no",
+        "yes",
+        "all",
+        "any",
+        "each",
+        "other",
+        "some",
+        "new",
+        "one",
+        "two",
+        "three",
+        "first",
+        "second",
+        "last",
+        "us",
+        "we",
+        "our",
+        "you",
+        "your",
+        "they",
+        "them",
+        "their",
+        "he",
+        "she",
+        "his",
+        "her",
+        "i",
+        "me",
+        "my",
+        "energy",
+        "materials",
+        "resources",
+        "rare",
+        "earth",
+        "earths",
+        "group",
+        "company",
+        "corporation",
+        "chemical",
+        "elements",
+        "element",
+        "technologies",
+        "minerals",
+        "mineral",
+        "metals",
+        "metal",
+        "magnetics",
+        "magnet",
+        "magnets",
+        "power",
+        "national",
+        "international",
+        "china",
+        "japan",
+        "general",
+        "motors",
+        "may",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Entity:
+    label: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    entity: Entity
+    start: int
+    end: int
+    surface: str
+    score: float = 100.0
+
+
+class EntityIndex:
+    def __init__(self) -> None:
+        self._by_key: dict[str, list[Entity]] = {}
+        self._case: dict[str, set[str]] = {}  # key -> exact surfaces of case-sensitive aliases
+        self._free: set[str] = set()  # keys that some case-insensitive name also has
+        self._max_tokens = 1
+        self._fuzzy_keys: list[str] | None = None
+
+    # -- building ----------------------------------------------------------------------
+    def add(self, label: str, name: str, aliases: Iterable[str] = (), *, case_sensitive: Iterable[str] = ()) -> None:
+        ent = Entity(label, name)
+        for surface in [name, *aliases]:
+            surface = (surface or "").strip()
+            key = norm_key(surface)
+            if not key:
+                continue
+            bucket = self._by_key.setdefault(key, [])
+            if ent not in bucket:
+                bucket.append(ent)
+            if surface in case_sensitive or _needs_case(surface):
+                self._case.setdefault(key, set()).add(surface.replace(".", ""))
+            else:
+                self._free.add(key)
+            self._max_tokens = max(self._max_tokens, len(key.split()))
+        self._fuzzy_keys = None
+
+    def entities(self, label: str | None = None) -> list[Entity]:
+        seen: dict[Entity, None] = {}
+        for ents in self._by_key.values():
+            for e in ents:
+                if label is None or e.label == label:
+                    seen[e] = None
+        return list(seen)
+
+    # -- lookups -------------------------------------------------------------------------
+    def resolve(self, text: str, labels: Iterable[str] | None = None, *, fuzzy: bool = False) -> Entity | None:
+        """The entity a whole string names (exact after normalisation, then fuzzy if asked)."""
+        key = norm_key(text)
+        wanted = tuple(labels) if labels else None
+        hit = self._pick(self._by_key.get(key, []), wanted)
+        if hit and self._case_ok(key, text.strip()):
+            return hit
+        if fuzzy and len(key) >= 4:
+            keys = [k for k in self._keys() if wanted is None or self._pick(self._by_key[k], wanted)]
+            best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=86)
+            if best:
+                return self._pick(self._by_key[best[0]], wanted)
+        return None
+
+    def find_mentions(self, text: str, labels: Iterable[str] | None = None, *, fuzzy: bool = False) -> list[Mention]:
+        """Non-overlapping mentions, longest first, in text order."""
+        wanted = tuple(labels) if labels else None
+        tokens = [
+            (m.group(0).rstrip(".'’"), m.start(), m.start() + len(m.group(0).rstrip(".'’")))
+            for m in WORD.finditer(text)
+        ]
+        found: list[Mention] = []
+        taken = [False] * len(tokens)
+        for n in range(min(self._max_tokens, len(tokens)), 0, -1):
+            for i in range(0, len(tokens) - n + 1):
+                if any(taken[i : i + n]):
+                    continue
+                start, end = tokens[i][1], tokens[i + n - 1][2]
+                surface = text[start:end]
+                key = norm_key(surface)
+                ents = self._by_key.get(key)
+                if not ents:
+                    continue
+                if not self._case_ok(key, surface):
+                    continue
+                ent = self._pick(ents, wanted)
+                if ent is None:
+                    continue
+                found.append(Mention(ent, start, end, surface))
+                for j in range(i, i + n):
+                    taken[j] = True
+        if fuzzy:
+            found += self._fuzzy_mentions(text, tokens, taken, wanted)
+        return sorted(found, key=lambda m: m.start)
+
+    def _fuzzy_mentions(self, text, tokens, taken, wanted) -> list[Mention]:
+        out: list[Mention] = []
+        keys = [k for k in self._keys() if len(k) >= 5 and k in self._free]
+        for n in (3, 2, 1):
+            for i in range(0, len(tokens) - n + 1):
+                if any(taken[i : i + n]):
+                    continue
+                start, end = tokens[i][1], tokens[i + n - 1][2]
+                surface = text[start:end]
+                key = norm_key(surface)
+                if len(key) < 5 or key in COMMON_WORDS or all(t in COMMON_WORDS for t in key.split()):
+                    continue
+                best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=85)
+                if not best:
+                    continue
+                ent = self._pick(self._by_key[best[0]], wanted)
+                if ent is None:
+                    continue
+                out.append(Mention(ent, start, end, surface, best[1]))
+                for j in range(i, i + n):
+                    taken[j] = True
+        return out
+
+    def _case_ok(self, key: str, surface: str) -> bool:
+        return key in self._free or surface.replace(".", "") in self._case.get(key, ())
+
+    def _keys(self) -> list[str]:
+        if self._fuzzy_keys is None:
+            self._fuzzy_keys = list(self._by_key)
+        return self._fuzzy_keys
+
+    @staticmethod
+    def _pick(ents: list[Entity], wanted: tuple[str, ...] | None) -> Entity | None:
+        if not ents:
+            return None
+        if wanted is None:
+            return ents[0]
+        for label in wanted:
+            for e in ents:
+                if e.label == label:
+                    return e
+        return None
+
+
+def _needs_case(surface: str) -> bool:
+    """Short names and acronyms must match with their case ('US' is not 'us', 'MP' is not 'mp')."""
+    letters = re.sub(r"[^A-Za-z]", "", surface)
+    return len(letters) <= 3 or (letters.isupper() and len(letters) <= 6) or norm_key(surface) in COMMON_WORDS
+
+
+def index_from_store(store) -> EntityIndex:  # noqa: ANN001 - GraphStore (avoid an import cycle)
+    """An index of every named entity in the graph (names and aliases), for articles and questions."""
+    index = EntityIndex()
+    rows = store.run(
+        "MATCH (n) WHERE NOT n:Source RETURN labels(n)[0] AS label, n.name AS name, n.aliases AS aliases, "
+        "n.symbol AS symbol, n.demonym AS demonym"
+    )
+    for r in rows:
+        if not r["name"]:
+            continue
+        aliases = [a for a in (r["aliases"] or []) if isinstance(a, str)]
+        if r.get("demonym"):
+            aliases.append(r["demonym"])
+        index.add(r["label"], r["name"], aliases)
+    return index

@@ -1,0 +1,142 @@
+"""Small text helpers shared by the dataset loader, the article extractor and the translator."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ]
+    )
+    for m in names
+}
+MONTH_RE = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+
+
+def norm_key(text: str) -> str:
+    """A matching key: case, accents, punctuation and 'Mt'/'Mount' differences removed."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = text.lower().replace("&", " and ")
+    text = re.sub(r"[’'`]s\b", "", text)
+    text = re.sub(r"\bu\.s\.?(?:a\.?)?(?![a-z])", "us", text)
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    text = re.sub(r"\bmt\b", "mount", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def source_id(title: str, url: str) -> str:
+    return "src-" + hashlib.sha1(f"{title.strip()}|{url.strip()}".encode()).hexdigest()[:12]
+
+
+NUMBER_RE = re.compile(r"^\s*([<>]=?|~|about\s+)?\s*(-?\d[\d,]*(?:\.\d+)?)\s*(?:[-–]\s*(\d[\d,]*(?:\.\d+)?))?\s*$")
+CODES = {"NA": "not available", "W": "withheld", "--": "none", "XX": "not applicable"}
+
+
+def parse_number(text: str) -> tuple[float | None, str | None]:
+    """'51,000' -> (51000.0, None); '>75,000,000' -> (75000000.0, '>75,000,000');
+    '10,000-15,000' -> (10000.0, '10,000-15,000'); 'NA' -> (None, 'NA').
+
+    Raises ValueError for text that is neither a number, a bound, a range nor a USGS code.
+    """
+    raw = (text or "").strip()
+    if not raw:
+        return None, None
+    m = NUMBER_RE.match(raw)
+    if m:
+        value = float(m.group(2).replace(",", ""))
+        plain = not m.group(1) and not m.group(3)
+        return value, None if plain else raw
+    head = raw.split()[0]
+    if head in CODES or head == "s":
+        return None, raw
+    raise ValueError(f"expected a number such as 51,000, a bound such as >75,000,000, a range or NA/W; got {raw!r}")
+
+
+DATE_ISO = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
+DATE_DMY = re.compile(rf"\b(\d{{1,2}})\s+{MONTH_RE}\.?,?\s+(\d{{4}})\b", re.I)
+DATE_MDY = re.compile(rf"\b{MONTH_RE}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
+DATE_MY = re.compile(rf"\b{MONTH_RE}\.?\s+(\d{{4}})\b", re.I)
+YEAR = re.compile(r"\b(19\d{2}|20\d{2})\b")
+
+
+def parse_date(text: str) -> str | None:
+    """The first date in free text as ISO-8601, as precise as stated: '2025-04', 'May 12 2025' -> '2025-05-12'."""
+    if not text:
+        return None
+    best: tuple[int, str] | None = None
+    for rx, kind in ((DATE_ISO, "iso"), (DATE_MDY, "mdy"), (DATE_DMY, "dmy"), (DATE_MY, "my"), (YEAR, "y")):
+        m = rx.search(text)
+        if not m:
+            continue
+        if kind == "iso":
+            iso = f"{m.group(1)}-{m.group(2)}" + (f"-{m.group(3)}" if m.group(3) else "")
+        elif kind == "mdy":
+            iso = f"{m.group(3)}-{_month(m.group(1)):02d}-{int(m.group(2)):02d}"
+        elif kind == "dmy":
+            iso = f"{m.group(3)}-{_month(m.group(2)):02d}-{int(m.group(1)):02d}"
+        elif kind == "my":
+            iso = f"{m.group(2)}-{_month(m.group(1)):02d}"
+        else:
+            iso = m.group(1)
+        if best is None or m.start() < best[0]:
+            best = (m.start(), iso)
+    return best[1] if best else None
+
+
+def _month(name: str) -> int:
+    name = name.lower().rstrip(".")
+    return MONTHS.get(name) or MONTHS[name[:3]]
+
+
+def latest_date(text: str) -> str | None:
+    """The latest full or partial date mentioned in a citation (its publication date)."""
+    found: list[str] = []
+    for m in DATE_ISO.finditer(text):
+        found.append(f"{m.group(1)}-{m.group(2)}" + (f"-{m.group(3)}" if m.group(3) else ""))
+    for m in DATE_MDY.finditer(text):
+        found.append(f"{m.group(3)}-{_month(m.group(1)):02d}-{int(m.group(2)):02d}")
+    for m in DATE_DMY.finditer(text):
+        found.append(f"{m.group(3)}-{_month(m.group(2)):02d}-{int(m.group(1)):02d}")
+    if not found:
+        for m in DATE_MY.finditer(text):
+            found.append(f"{m.group(2)}-{_month(m.group(1)):02d}")
+    if not found:
+        found = [m.group(1) for m in YEAR.finditer(text)]
+    return max(found) if found else None
+
+
+def split_top(text: str, seps: str = ";") -> list[str]:
+    """Split on separators that are not inside parentheses or quotes."""
+    parts, depth, cur = [], 0, []
+    for ch in text:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        if ch in seps and depth == 0:
+            parts.append("".join(cur).strip())
+            cur = []
+        else:
+            cur.append(ch)
+    parts.append("".join(cur).strip())
+    return [p for p in parts if p]
+
+
+def strip_parens(text: str) -> str:
+    return re.sub(r"\s*\([^)]*\)", "", text).strip()

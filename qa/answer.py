@@ -1,0 +1,211 @@
+"""Question -> Cypher -> rows -> answer: the one pipeline the CLI, the UI and the tests call.
+
+A translator returns a `Translation` (Cypher, parameters, how to phrase the answer). Queries may
+return hidden columns: `_src` (lists of Source ids behind a row) and `_g` (nodes, relationships or
+paths to draw). They are taken out of the visible rows and turned into `sources` and `graph`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from graph.errors import QueryError, QueryRefused, RekgError, StoreUnavailable
+from graph.settings import Settings
+from graph.store import GNode, GraphStore, GRel, graph_items, plain
+from qa.guard import refusal_reason, run_read_only
+
+
+@dataclass
+class Translation:
+    cypher: str
+    params: dict[str, Any]
+    engine: str = "rules"
+    intent: str = ""
+    confidence: float = 1.0
+    entities: list[tuple[str, str]] = field(default_factory=list)  # (label, name) the question is about
+    phrase: Any = None  # callable(rows) -> sentence, or None for the generic phrasing
+    empty: str = ""  # what to say when no row comes back
+    frame: dict[str, Any] = field(default_factory=dict)  # the parsed question, for follow-ups
+
+
+@dataclass
+class Answer:
+    question: str
+    status: str  # ok | no_answer | refused | error
+    answer: str
+    cypher: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+    columns: list[str] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    engine: str = "rules"
+    sources: list[dict[str, Any]] = field(default_factory=list)
+    elapsed_ms: float = 0.0
+    suggestions: list[str] = field(default_factory=list)
+    nodes: list[GNode] = field(default_factory=list, repr=False)
+    relationships: list[GRel] = field(default_factory=list, repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        d = asdict(self)
+        d.pop("nodes")
+        d.pop("relationships")
+        d["graph"] = {
+            "nodes": [{"id": n.uid, "label": n.label, "name": n.name} for n in self.nodes],
+            "relationships": [{"type": r.type, "start": r.start.uid, "end": r.end.uid} for r in self.relationships],
+        }
+        return d
+
+
+SUGGESTIONS = [
+    "Which country produced the most rare earths in 2025?",
+    "Which seven rare earths did China put under export licensing in April 2025?",
+    "Who was Japan's prime minister in June 2025?",
+    "Which companies make magnets?",
+    "How are MP Materials and Apple connected?",
+    "What is dysprosium used for?",
+]
+
+
+class Asker:
+    """Holds what answering needs across questions: the store, settings, the translators, the conversation."""
+
+    def __init__(self, store: GraphStore, settings: Settings) -> None:
+        self.store = store
+        self.settings = settings
+        self._rules = None
+        self._llm = None
+        self.history: list[Translation] = []
+
+    @property
+    def rules(self):  # noqa: ANN201
+        if self._rules is None:
+            from qa.rules import RulesTranslator
+
+            self._rules = RulesTranslator(self.store)
+        return self._rules
+
+    def llm(self):  # noqa: ANN201
+        if self._llm is None:
+            from qa.llm import LLMTranslator
+
+            self._llm = LLMTranslator(self.store, self.settings)
+        return self._llm
+
+    def ask(self, question: str, *, engine: str = "auto", on_token: Any = None) -> Answer:
+        t0 = time.perf_counter()
+        ans = self._ask(question.strip(), engine, on_token)
+        ans.elapsed_ms = round((time.perf_counter() - t0) * 1000, 2)
+        return ans
+
+    def _ask(self, question: str, engine: str, on_token: Any) -> Answer:
+        if not question:
+            return Answer(
+                question, "no_answer", "Ask a question about the rare-earth supply chain.", suggestions=SUGGESTIONS
+            )
+        why = refusal_reason(question)
+        if why:
+            return Answer(question, "refused", f"Refused: {why}.", engine=engine if engine != "auto" else "rules")
+        translation: Translation | None = None
+        if engine in ("auto", "rules"):
+            translation = self.rules.translate(question, self.history)
+            if translation is not None and engine == "auto" and translation.confidence < 0.5:
+                translation = None
+        if translation is None and engine in ("auto", "llm"):
+            if not self.settings.llm_configured:
+                if engine == "llm":
+                    return Answer(question, "error", "No LLM is configured: set OPENAI_API_KEY (and OPENAI_BASE_URL "
+                                  "for an OpenAI-compatible server) in .env.", engine="llm")  # fmt: skip
+            else:
+                try:
+                    return self._run_llm(question, on_token)
+                except RekgError as e:
+                    return Answer(question, "error", f"The LLM could not answer: {e}", engine="llm")
+        if translation is None:
+            return Answer(
+                question,
+                "no_answer",
+                "I can't answer that from the graph with confidence. Try one of the suggested questions, "
+                "name an entity in the graph, or configure an LLM in .env for free-form questions.",
+                suggestions=SUGGESTIONS,
+            )
+        return self.execute(question, translation)
+
+    def execute(self, question: str, translation: Translation) -> Answer:
+        s = self.settings
+        try:
+            cypher, rows = run_read_only(
+                self.store, translation.cypher, translation.params, timeout_ms=s.query_timeout_ms, row_cap=s.row_cap
+            )
+        except QueryRefused as e:
+            return Answer(
+                question, "refused", f"Refused: {e}", translation.cypher, translation.params, engine=translation.engine
+            )
+        except (QueryError, StoreUnavailable) as e:
+            return Answer(question, "error", str(e), translation.cypher, translation.params, engine=translation.engine)
+        return self.build(question, translation, cypher, rows)
+
+    def build(self, question: str, t: Translation, cypher: str, rows: list[dict[str, Any]]) -> Answer:
+        visible = [c for c in (rows[0].keys() if rows else []) if not c.startswith("_")]
+        src_ids: list[str] = []
+        drawn: list[Any] = []
+        for row in rows:
+            for sid in _flat(row.get("_src")):
+                if isinstance(sid, str) and sid not in src_ids:
+                    src_ids.append(sid)
+            drawn.append({k: v for k, v in row.items() if k == "_g" or isinstance(v, (GNode, GRel, list))})
+        nodes, rels = graph_items(drawn)
+        for item in [*nodes, *rels]:
+            for sid in item.props.get("sources") or []:
+                if sid not in src_ids:
+                    src_ids.append(sid)
+        clean = [{c: plain(row[c]) for c in visible} for row in rows]
+        sources = self._sources(src_ids)
+        if t.frame:
+            t.frame["result_entities"] = [n.uid for n in nodes][:20]
+            self.history.append(t)
+            del self.history[:-10]
+        if not clean or all(all(v in (None, [], "") for v in r.values()) for r in clean):
+            return Answer(question, "no_answer", t.empty or "The graph has no facts that answer this.", cypher, t.params,
+                          visible, [], t.engine, [], 0.0, [], nodes, rels)  # fmt: skip
+        from qa.phrase import phrase
+
+        sentence = t.phrase(clean) if callable(t.phrase) else phrase(clean, visible)
+        return Answer(
+            question, "ok", sentence, cypher, t.params, visible, clean, t.engine, sources, 0.0, [], nodes, rels
+        )
+
+    def _sources(self, ids: list[str]) -> list[dict[str, Any]]:
+        if not ids:
+            return []
+        rows = self.store.read(
+            "MATCH (s:Source) WHERE s.id IN $ids RETURN s.id AS id, s.title AS title, s.url AS url, s.date AS date",
+            {"ids": ids[:200]},
+            timeout_ms=self.settings.query_timeout_ms,
+        )
+        order = {sid: i for i, sid in enumerate(ids)}
+        return sorted(rows, key=lambda r: order.get(r["id"], 0))[:25]
+
+    def _run_llm(self, question: str, on_token: Any) -> Answer:
+        llm = self.llm()
+        translation, cypher, rows = llm.translate_and_run(question, self.history, self.execute_raw)
+        ans = self.build(question, translation, cypher, rows)
+        if ans.status == "ok":
+            ans.answer = llm.summarize(question, ans.columns, ans.rows, on_token=on_token) or ans.answer
+        return ans
+
+    def execute_raw(self, cypher: str, params: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+        """Run a generated query through the guard (used by the LLM repair loop)."""
+        s = self.settings
+        return run_read_only(self.store, cypher, params, timeout_ms=s.query_timeout_ms, row_cap=s.row_cap)
+
+
+def _flat(v: Any) -> list[Any]:
+    if v is None:
+        return []
+    if isinstance(v, (list, tuple)):
+        out: list[Any] = []
+        for x in v:
+            out.extend(_flat(x))
+        return out
+    return [v]

@@ -1,0 +1,225 @@
+"""The `rekg` command: a thin layer over ingest/, qa/ and graph/ (the UI calls the same functions)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from graph.errors import RekgError
+from graph.settings import Settings, load_settings
+
+
+def _store(settings: Settings):  # noqa: ANN202
+    from graph.connect import open_store
+
+    return open_store(settings)
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.load import ARTICLES_DIR, DATASET_DIR, ingest_dataset
+
+    articles: list[Path] = [Path(p) for p in args.article or []]
+    if args.articles:
+        d = Path(args.articles)
+        if not d.is_dir():
+            raise RekgError(f"--articles expects a directory of .txt/.md files; {d} is not one")
+        articles += sorted(p for p in d.iterdir() if p.suffix.lower() in (".txt", ".md"))
+    only_articles = bool(articles) and not args.dataset and not args.reset
+    store = _store(settings)
+    try:
+        if not only_articles:
+            if args.dry_run:
+                from ingest.dataset import load
+
+                ds = load(Path(args.dataset or DATASET_DIR))
+                n, r = ds.batch.counts()
+                print(f"dry run: the dataset is valid ({n} nodes, {r} relationships); nothing written")
+            else:
+                rep = ingest_dataset(
+                    store, Path(args.dataset or DATASET_DIR), reset=args.reset, progress=sys.stderr.isatty()
+                )
+                print(f"dataset: {rep.nodes} nodes and {rep.relationships} relationships merged in {rep.seconds:.2f} s "
+                      f"({settings.backend})", file=sys.stderr)  # fmt: skip
+            if not articles and not args.dataset and ARTICLES_DIR.is_dir():
+                articles = sorted(p for p in ARTICLES_DIR.iterdir() if p.suffix.lower() in (".txt", ".md"))
+        if articles:
+            try:
+                from ingest.articles import ingest_articles
+            except ImportError:  # pragma: no cover - the article extractor is optional
+                print("article ingest is not available in this build", file=sys.stderr)
+                return 0
+            report = ingest_articles(store, articles, dry_run=args.dry_run, settings=settings)
+            print(report.render() if hasattr(report, "render") else report)
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace, settings: Settings) -> int:
+    from graph.stats import graph_stats
+
+    store = _store(settings)
+    try:
+        st = graph_stats(store)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(st))
+    else:
+        print(f"backend: {st['backend']}\nnodes: {st['nodes']}\nrelationships: {st['relationships']}")
+        for k, v in st["labels"].items():
+            print(f"  :{k:<14} {v}")
+        for k, v in st["relationship_types"].items():
+            print(f"  [{k}]".ljust(20) + f" {v}")
+    return 0
+
+
+def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    from graph import embedded
+
+    if settings.neo4j_uri:
+        print(f"NEO4J_URI is set ({settings.neo4j_uri}): the embedded database is not in use", file=sys.stderr)
+        return 0
+    if args.action == "start":
+        h = embedded.start(settings.data_dir)
+        print(f"running: pid {h.pid}, socket {h.socket}" + ("" if h.started_here else " (already running)"))
+    elif args.action == "stop":
+        print("stopped" if embedded.stop(settings.data_dir) else "not running")
+    else:
+        h = embedded.status(settings.data_dir)
+        print(f"running: pid {h.pid}, socket {h.socket}" if h else f"stopped ({settings.data_dir})")
+        return 0 if h else 1
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from qa.answer import Asker
+    from qa.render import render_text
+
+    if not args.question:
+        raise RekgError('give a question, e.g. rekg ask "Who is the CEO of MP Materials?", or - to read stdin')
+    store = _store(settings)
+    try:
+        asker = Asker(store, settings)
+        questions = (line.strip() for line in sys.stdin) if args.question == ["-"] else iter([" ".join(args.question)])
+        for q in questions:
+            if not q:
+                continue
+            try:
+                ans = asker.ask(q, engine=args.engine)
+            except RekgError as e:
+                from qa.answer import Answer
+
+                ans = Answer(q, "error", str(e))
+            if args.json:
+                print(json.dumps(ans.to_json(), ensure_ascii=False, default=str), flush=True)
+            else:
+                print(render_text(ans), flush=True)
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from graph.export import export_to_file, subgraph_for_entity
+
+    store = _store(settings)
+    try:
+        if args.question:
+            from qa.answer import Asker
+
+            ans = Asker(store, settings).ask(args.question)
+            if ans.status != "ok":
+                raise RekgError(f"the question gave no answer to export ({ans.status}): {ans.answer}")
+            from graph.export import subgraph_for_answer
+
+            sub = subgraph_for_answer(store, ans)
+        else:
+            if not args.entity:
+                raise RekgError("give --entity NAME or --question TEXT")
+            sub = subgraph_for_entity(store, args.entity, depth=args.depth)
+        out = export_to_file(sub, args.format, Path(args.out))
+    finally:
+        store.close()
+    print(f"wrote {out} ({len(sub.nodes)} nodes, {len(sub.relationships)} relationships, {args.format})")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from graph.export import import_file
+
+    store = _store(settings)
+    try:
+        n, r = import_file(store, Path(args.path))
+    finally:
+        store.close()
+    print(f"imported {n} nodes and {r} relationships from {args.path}")
+    return 0
+
+
+def cmd_ui(args: argparse.Namespace, settings: Settings) -> int:
+    from ui.launch import run_ui
+
+    return run_ui(settings, host=args.host, port=args.port)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="rekg", description="Rare-earth supply-chain knowledge graph.")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("ingest", help="load the bundled dataset and articles (or --dataset DIR, --article FILE)")
+    s.add_argument("--dataset", help="a dataset directory (default: the bundled data/dataset)")
+    s.add_argument("--article", action="append", help="a news article (.txt or .md) to add; repeatable")
+    s.add_argument("--articles", help="a directory of articles to add")
+    s.add_argument("--reset", action="store_true", help="empty the graph first")
+    s.add_argument("--dry-run", action="store_true", help="validate and show what would be added; write nothing")
+    s.set_defaults(fn=cmd_ingest)
+
+    s = sub.add_parser("stats", help="counts of nodes and relationships per label and type")
+    s.add_argument("--json", action="store_true", help="print one JSON object")
+    s.set_defaults(fn=cmd_stats)
+
+    s = sub.add_parser("db", help="start, stop or check the embedded FalkorDB server")
+    s.add_argument("action", choices=["start", "stop", "status"], help="what to do")
+    s.set_defaults(fn=cmd_db)
+
+    s = sub.add_parser("ask", help='ask a question in plain English ("-" reads one question per line from stdin)')
+    s.add_argument("question", nargs="*", help="the question, or - for stdin")
+    s.add_argument("--json", action="store_true", help="print one JSON object per question")
+    s.add_argument("--engine", choices=["auto", "rules", "llm"], default="auto", help="which translator to use")
+    s.set_defaults(fn=cmd_ask)
+
+    s = sub.add_parser("export", help="export a subgraph around an entity or behind an answer")
+    s.add_argument("--entity", help="entity name or alias")
+    s.add_argument("--question", help="export the subgraph behind this question's answer")
+    s.add_argument("--depth", type=int, default=1, help="hops around the entity (default 1)")
+    s.add_argument("--format", choices=["json", "graphml", "csv", "cypher"], default="json", help="file format")
+    s.add_argument("--out", required=True, help="output path")
+    s.set_defaults(fn=cmd_export)
+
+    s = sub.add_parser("import", help="load an exported JSON file, CSV zip or Cypher script (idempotent)")
+    s.add_argument("path", help="the file to import")
+    s.set_defaults(fn=cmd_import)
+
+    s = sub.add_parser("ui", help="start the Streamlit app (loads the bundled data into an empty database first)")
+    s.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    s.add_argument("--port", type=int, default=8501, help="port to listen on")
+    s.set_defaults(fn=cmd_ui)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.fn(args, load_settings())
+    except RekgError as e:
+        print(f"rekg: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())
