@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 
 from ingest.text import norm_key
 
-WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-\.'’&]*[A-Za-z0-9]|[A-Za-z0-9]")
+WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9\.'’&]*[A-Za-z0-9]|[A-Za-z0-9]")
 COMMON_WORDS = set(
     [
         "a",
@@ -240,7 +240,7 @@ class EntityIndex:
                 if len(key) < 5 or key in COMMON_WORDS or all(t in COMMON_WORDS for t in key.split()):
                     continue
                 best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=85)
-                if not best:
+                if not best or abs(len(best[0]) - len(key)) > 2 or best[0][:1] != key[:1]:
                     continue
                 ent = self._pick(self._by_key[best[0]], wanted)
                 if ent is None:
@@ -251,7 +251,8 @@ class EntityIndex:
         return out
 
     def _case_ok(self, key: str, surface: str) -> bool:
-        return key in self._free or surface.replace(".", "") in self._case.get(key, ())
+        surface = re.sub(r"['’]s$", "", surface).replace(".", "")
+        return key in self._free or surface in self._case.get(key, ())
 
     def _keys(self) -> list[str]:
         if self._fuzzy_keys is None:
@@ -284,11 +285,20 @@ def index_from_store(store) -> EntityIndex:  # noqa: ANN001 - GraphStore (avoid 
         "MATCH (n) WHERE NOT n:Source RETURN labels(n)[0] AS label, n.name AS name, n.aliases AS aliases, "
         "n.symbol AS symbol, n.demonym AS demonym"
     )
+    surnames: dict[str, list[str]] = {}
+    for r in rows:
+        if r["label"] == "Official" and r["name"] and " " in r["name"]:
+            surnames.setdefault(r["name"].split()[-1], []).append(r["name"])
     for r in rows:
         if not r["name"]:
             continue
         aliases = [a for a in (r["aliases"] or []) if isinstance(a, str)]
         if r.get("demonym"):
             aliases.append(r["demonym"])
+        if r["label"] == "Official" and " " in r["name"]:
+            last = r["name"].split()[-1]
+            # A surname is an alias only when one person in the graph has it ("Akazawa", not "Wang").
+            if len(surnames.get(last, [])) == 1 and len(last) >= 4 and last.lower() not in COMMON_WORDS:
+                aliases.append(last)
         index.add(r["label"], r["name"], aliases)
     return index

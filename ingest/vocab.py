@@ -59,7 +59,10 @@ STAGES: dict[str, str] = {
 
 
 def match_vocab(text: str, vocab: dict[str, str]) -> list[str]:
-    return [name for name, rx in vocab.items() if re.search(rx, text, re.I)]
+    found = [name for name, rx in vocab.items() if re.search(rx, text, re.I)]
+    if "customer" in found:  # "customer (magnet buyer)" buys magnets; it does not make them
+        return ["customer"]
+    return found
 
 
 CATEGORIES: tuple[tuple[str, str], ...] = (

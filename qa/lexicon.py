@@ -1,0 +1,258 @@
+"""The translator's lexicon: words users write, mapped onto the ontology's types and values.
+
+Relation words come from the ontology (`RelType.words`, `Prop.words`); this module adds the
+question-side vocabulary (question forms, superlatives, time words, role synonyms) and the
+parsing of years, months and dates in questions.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from graph.ontology import REL_BY_TYPE
+from ingest.text import MONTH_RE, _month
+
+STOP = set(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "from",
+        "by",
+        "with",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "it",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "how",
+        "why",
+        "many",
+        "much",
+        "did",
+        "does",
+        "do",
+        "has",
+        "have",
+        "had",
+        "will",
+        "would",
+        "can",
+        "could",
+        "should",
+        "shall",
+        "may",
+        "might",
+        "there",
+        "their",
+        "they",
+        "them",
+        "his",
+        "her",
+        "he",
+        "she",
+        "i",
+        "me",
+        "my",
+        "we",
+        "our",
+        "you",
+        "your",
+        "any",
+        "all",
+        "some",
+        "and",
+        "or",
+        "as",
+        "into",
+        "about",
+        "than",
+        "then",
+        "also",
+        "ever",
+        "currently",
+        "current",
+        "now",
+        "today",
+        "still",
+        "yet",
+    ]
+)
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9][a-z0-9\-]*", text.lower())
+
+
+def rel_words(rel_type: str) -> set[str]:
+    return set(REL_BY_TYPE[rel_type].words)
+
+
+PRODUCTION_WORDS = rel_words("PRODUCES") | {"producer", "producers", "mining", "supply"}
+RESERVE_WORDS = rel_words("HAS_RESERVES")
+METRIC_WORDS = {
+    "quota": "quota",
+    "quotas": "quota",
+    "share": "share",
+    "percent": "share",
+    "percentage": "share",
+    "reliance": "import_reliance",
+    "dependence": "import_reliance",
+    "capacity": "capacity",
+}
+SUPERLATIVE = {
+    "most": "desc",
+    "largest": "desc",
+    "biggest": "desc",
+    "top": "desc",
+    "leading": "desc",
+    "highest": "desc",
+    "greatest": "desc",
+    "main": "desc",
+    "dominant": "desc",
+    "least": "asc",
+    "smallest": "asc",
+    "lowest": "asc",
+    "fewest": "asc",
+}
+ORDINALS = {"second": 2, "third": 3, "fourth": 4, "fifth": 5, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5}
+NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
+
+POLICY_CATEGORY_WORDS = {
+    "export_control": {"export", "exports", "exporting", "control", "controls", "controlled", "licensing", "licence",
+                       "license", "licences", "licenses", "ban", "banned", "bans", "banning", "restrict", "restricted",
+                       "restriction", "restrictions", "restricts", "curbs", "curb", "halt", "halted", "moratorium",
+                       "embargo"},
+    "tariff": {"tariff", "tariffs", "duty", "duties"},
+    "agreement": {"agreement", "agreements", "framework", "frameworks", "deal", "deals", "mou", "memorandum",
+                  "truce", "arrangement", "declaration", "pact", "signed", "sign", "treaty", "proposal",
+                  "proposals", "propose", "proposed"},
+    "investment": {"investment", "investments", "loan", "loans", "equity", "funding", "financing", "stake",
+                   "invest", "invested", "grant"},
+    "regulation": {"regulation", "regulations", "law", "act", "rules"},
+    "suspension": {"suspension", "suspend", "suspended", "lifted", "paused"},
+}  # fmt: skip
+POLICY_NOUNS = {"policy", "policies", "measure", "measures", "announcement", "announcements", "rule"}
+
+EVENT_WORDS = {"meet", "met", "meeting", "meetings", "call", "called", "calls", "phoned", "spoke", "speak", "talk",
+               "talks", "talked", "summit", "summits", "visit", "visited", "negotiated", "negotiation",
+               "negotiations", "discussed", "sign", "signed", "signing", "hold", "held", "scheduled", "attended",
+               "attend", "participated", "participants", "took", "joined", "delegation"}  # fmt: skip
+OFFICE_WORDS = {"ceo", "chief", "executive", "president", "prime", "minister", "secretary", "chairman", "chair",
+                "premier", "representative", "director", "head", "leader", "founder", "chancellor", "governor",
+                "pm", "md", "managing", "heads", "runs", "leads", "led", "role", "office", "position", "job"}  # fmt: skip
+ROLE_SYNONYMS = {
+    "pm": ["prime", "minister"],
+    "chief executive": ["ceo"],
+    "chief executive officer": ["ceo"],
+    "boss": ["ceo"],
+    "head": [],
+    "heads": [],
+    "runs": [],
+    "leads": [],
+    "leader": [],
+    "usTR": [],
+    "foreign minister": ["foreign", "minister"],
+    "trade minister": ["trade", "minister"],
+    "commerce secretary": ["secretary", "commerce"],
+    "treasury secretary": ["secretary", "treasury"],
+    "secretary of state": ["secretary", "state"],
+}
+HQ_WORDS = {"headquartered", "headquarters", "based", "hq", "located", "home"}
+USE_WORDS = {"used", "use", "uses", "usage", "application", "applications", "needed", "need", "applied"}
+PATH_WORDS = {"connected", "connection", "connections", "related", "relationship", "relationships", "linked",
+              "link", "links", "between", "relate", "tie", "ties"}  # fmt: skip
+COUNT_WORDS = ("how many", "number of", "count of")
+STAGE_WORDS = {
+    "magnet making": {"magnet", "magnets"},
+    "mining": {"mine", "mines", "mining", "miner", "miners"},
+    "separation/refining": {"separate", "separates", "separation", "refine", "refines", "refining", "refiners",
+                            "refiner", "process", "processes", "processing", "processors", "separators"},
+    "recycling": {"recycle", "recycles", "recycling", "recyclers"},
+    "metal/alloy": {"alloy", "alloys", "metallization"},
+    "trading": {"trade", "trading", "distribute", "distributes", "distribution", "traders"},
+    "investment": {"investors", "financiers"},
+}  # fmt: skip
+SUPPLY_WORDS = {"supply", "supplies", "supplied", "supplier", "suppliers", "customer", "customers", "buys",
+                "buy", "bought", "sells", "sell", "sold", "offtake", "offtakes", "client", "clients"}  # fmt: skip
+INVEST_WORDS = {"invest", "invested", "invests", "investment", "investments", "investor", "investors", "funded",
+                "funds", "fund", "financed", "finance", "financing", "loan", "loans", "lent", "stake", "backed"}  # fmt: skip
+PARTNER_WORDS = {"partner", "partners", "partnered", "partnership", "venture", "jv", "partnering"}
+FACILITY_WORDS = {"facility", "facilities", "plant", "plants", "mine", "mines", "refinery", "refineries", "site",
+                  "sites", "operate", "operates", "operated", "operating", "assets"}  # fmt: skip
+OUTSIDE_RE = re.compile(r"\b(outside( of)?|excluding|except|other than|besides|apart from|ex-)\s*$", re.I)
+
+
+@dataclass
+class TimeSpec:
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def prefix(self) -> str | None:
+        """An ISO prefix ('2025', '2025-04', '2025-04-04') that dates can be compared with."""
+        if self.year is None:
+            return None
+        if self.month is None:
+            return f"{self.year}"
+        if self.day is None:
+            return f"{self.year}-{self.month:02d}"
+        return f"{self.year}-{self.month:02d}-{self.day:02d}"
+
+    @property
+    def point(self) -> str | None:
+        """A date inside the period (its middle day for a month) for 'who held X in June 2025'."""
+        if self.year is None:
+            return None
+        if self.month is None:
+            return f"{self.year}-07-01"
+        return f"{self.year}-{self.month:02d}-{self.day or 15:02d}"
+
+
+TIME_RE = re.compile(
+    rf"(?:\b(\d{{1,2}})\s+{MONTH_RE}\.?,?\s+(\d{{4}})\b)|(?:\b{MONTH_RE}\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b)"
+    rf"|(?:\b{MONTH_RE}\.?\s+(?:of\s+)?(\d{{4}})\b)|(?:\b(\d{{4}})-(\d{{2}})(?:-(\d{{2}}))?\b)|(?:\b(19\d{{2}}|20\d{{2}})\b)",
+    re.I,
+)
+
+
+def find_time(text: str) -> tuple[TimeSpec | None, list[tuple[int, int]]]:
+    """The first date, month or year in a question and the spans it covers."""
+    m = TIME_RE.search(text)
+    if not m:
+        return None, []
+    g = m.groups()
+    if g[0]:
+        spec = TimeSpec(int(g[2]), _month(g[1]), int(g[0]))
+    elif g[3]:
+        spec = TimeSpec(int(g[5]), _month(g[3]), int(g[4]))
+    elif g[6]:
+        spec = TimeSpec(int(g[7]), _month(g[6]))
+    elif g[8]:
+        spec = TimeSpec(int(g[8]), int(g[9]), int(g[10]) if g[10] else None)
+    else:
+        spec = TimeSpec(int(g[11]))
+    return spec, [m.span()]
