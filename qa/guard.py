@@ -40,6 +40,11 @@ def refusal_reason(question: str) -> str | None:
     q = question.strip()
     if CODE_PATTERNS.search(q):
         return "questions may not carry instructions or code to run; ask about the supply chain instead"
+    lead = re.match(
+        r"^\s*(?:please\s+|kindly\s+|(?:can|could|would|will) you(?: please)?\s+|go ahead and\s+|now\s+)*(\w+)", q, re.I
+    )
+    if lead and WRITE_WORDS.fullmatch(lead.group(1)):
+        return f"rekg answers questions and never changes the graph ('{lead.group(1)}' asks for a change); use `rekg ingest` to add data"
     w = WRITE_WORDS.search(q)
     if w and DATA_OBJECTS.search(q):
         # "Which minerals were added to China's list?" is a question, not a request.

@@ -103,14 +103,14 @@ STOP = set(
 
 
 def words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9][a-z0-9\-]*", text.lower())
+    return re.findall(r"[a-z0-9]+", text.lower())
 
 
 def rel_words(rel_type: str) -> set[str]:
     return set(REL_BY_TYPE[rel_type].words)
 
 
-PRODUCTION_WORDS = rel_words("PRODUCES") | {"producer", "producers", "mining", "supply"}
+PRODUCTION_WORDS = rel_words("PRODUCES") | {"producer", "producers", "mining"}
 RESERVE_WORDS = rel_words("HAS_RESERVES")
 METRIC_WORDS = {
     "quota": "quota",
@@ -132,6 +132,11 @@ SUPERLATIVE = {
     "greatest": "desc",
     "main": "desc",
     "dominant": "desc",
+    "dominated": "desc",
+    "dominates": "desc",
+    "led": "desc",
+    "leads": "desc",
+    "lead": "desc",
     "least": "asc",
     "smallest": "asc",
     "lowest": "asc",
@@ -183,7 +188,7 @@ ROLE_SYNONYMS = {
 HQ_WORDS = {"headquartered", "headquarters", "based", "hq", "located", "home"}
 USE_WORDS = {"used", "use", "uses", "usage", "application", "applications", "needed", "need", "applied"}
 PATH_WORDS = {"connected", "connection", "connections", "related", "relationship", "relationships", "linked",
-              "link", "links", "between", "relate", "tie", "ties"}  # fmt: skip
+              "link", "links", "relate", "tie", "ties"}  # fmt: skip
 COUNT_WORDS = ("how many", "number of", "count of")
 STAGE_WORDS = {
     "magnet making": {"magnet", "magnets"},
@@ -256,3 +261,25 @@ def find_time(text: str) -> tuple[TimeSpec | None, list[tuple[int, int]]]:
     else:
         spec = TimeSpec(int(g[11]))
     return spec, [m.span()]
+
+
+WH_WORDS = {
+    "who",
+    "whom",
+    "which",
+    "what",
+    "when",
+    "where",
+    "how",
+    "is",
+    "are",
+    "was",
+    "did",
+    "does",
+    "list",
+    "show",
+    "name",
+}
+ROLE_IGNORE = {"serves", "served", "serving", "held", "holds", "hold", "office", "role", "position", "job", "title",
+               "person", "name", "currently", "now", "time", "graph", "according", "whose", "incumbent", "sitting",
+               "current", "present", "former", "previous", "country", "company", "post", "posts", "seat"}  # fmt: skip

@@ -34,12 +34,14 @@ from qa.lexicon import (
     POLICY_NOUNS,
     PRODUCTION_WORDS,
     RESERVE_WORDS,
+    ROLE_IGNORE,
     ROLE_SYNONYMS,
     STAGE_WORDS,
     STOP,
     SUPERLATIVE,
     SUPPLY_WORDS,
     USE_WORDS,
+    WH_WORDS,
     TimeSpec,
     find_time,
     words,
@@ -73,6 +75,7 @@ LINK_LABELS = (
     "Stage",
 )
 ORGS = ("Company", "Organization")
+PERSON_ORG = ("Official", "Company", "Organization")
 
 
 @dataclass
@@ -126,30 +129,11 @@ class RulesTranslator:
         mentions = [m for m in self.index.find_mentions(masked, LINK_LABELS, fuzzy=True) if self._keep(m, masked)]
         low = q.lower()
         toks = words(q)
-        wh = next(
-            (
-                w
-                for w in toks[:3]
-                if w
-                in (
-                    "who",
-                    "which",
-                    "what",
-                    "when",
-                    "where",
-                    "how",
-                    "is",
-                    "are",
-                    "was",
-                    "did",
-                    "does",
-                    "list",
-                    "show",
-                    "name",
-                )
-            ),
-            "",
-        )
+        wh = next((w for w in toks[:3] if w in WH_WORDS), "")
+        if wh == "whom":
+            wh = "who"
+        if re.search(r"\b(what|which) (date|day)\b|\bwhen\b", low):
+            wh = "when"
         f = Frame(question, low, toks, mentions, time, wh, any(c in low for c in COUNT_WORDS), masked=masked)
         for t in toks:
             if t in SUPERLATIVE:
@@ -158,6 +142,7 @@ class RulesTranslator:
         for t in toks:
             if t in ORDINALS:
                 f.rank = ORDINALS[t]
+                f.order = f.order or "desc"
         m = re.search(r"\btop\s+(\d+|" + "|".join(NUMBERS) + r")\b", low)
         if m:
             f.top_n = int(m.group(1)) if m.group(1).isdigit() else NUMBERS[m.group(1)]
@@ -173,9 +158,7 @@ class RulesTranslator:
 
     def _keep(self, m: Mention, text: str) -> bool:
         """Drop links that are parts of the question's own vocabulary ('rare earths' is a group only when meant)."""
-        if m.score < 100 and (m.surface.lower() in STOP or m.surface.lower() in VOCAB):
-            return False
-        return True
+        return not (m.score < 100 and (m.surface.lower() in STOP or m.surface.lower() in VOCAB))
 
     # -- translating -----------------------------------------------------------------------
     def translate(self, question: str, history: list[Translation]) -> Translation | None:
@@ -304,8 +287,12 @@ def intent_production(tr: RulesTranslator, f: Frame) -> Translation | None:
         and metric_kind != "share"
     ):
         return None
+    if re.search(r"\b(compan\w*|firms?|makers?|manufacturers?|corporations?)\b", f.text):
+        return None
     minerals = [n for n in f.names("Mineral")] or ["Rare earths"]
     countries = [n for n in f.names("Country") if n not in f.outside]
+    if f.order and countries == ["World"]:
+        countries = []
     nationality = [tr.demonyms[t] for t in f.tokens if t in tr.demonyms]
     countries += [c for c in nationality if c not in countries]
     rel = "HAS_RESERVES" if reserves else "PRODUCES"
@@ -371,7 +358,9 @@ def intent_production(tr: RulesTranslator, f: Frame) -> Translation | None:
     if not order and f.threshold is None:
         order = "desc"
     where.append("r.value IS NOT NULL")
-    lim = f.top_n or (1 if (f.order and f.wh in ("which", "who", "what", "") and not _plural_ask(f)) else 20)
+    lim = f.top_n or (
+        1 if ((f.order and f.wh in ("which", "who", "what", "") and not _plural_ask(f)) or f.rank > 1) else 20
+    )
     params["skip"] = max(0, f.rank - 1) if f.top_n is None else 0
     params["n"] = lim
     cy = (
@@ -527,7 +516,10 @@ def _policy_parties(tr: RulesTranslator, f: Frame) -> tuple[list[str], list[str]
     targets: list[str] = []
     for m in f.ents("Country"):
         before = f.question[max(0, m.start - 30) : m.start].lower()
-        if re.search(r"\b(on|against|to|with|targeting|toward|towards|from|into|for)\s+(the\s+)?$", before):
+        possessive = bool(re.match(r"['’]s\b", f.question[m.end : m.end + 2])) or m.surface.endswith(("'s", "’s"))
+        if not possessive and re.search(
+            r"\b(on|against|to|with|targeting|toward|towards|from|into|for|and)\s+(the\s+)?$", before
+        ):
             targets.append(m.entity.name)
         else:
             enactors.append(m.entity.name)
@@ -564,41 +556,7 @@ def intent_office(tr: RulesTranslator, f: Frame) -> Translation | None:
             tokens += repl
             role_text = re.sub(rf"\b{re.escape(phrase)}\b", " ", role_text)
     for t in words(role_text):
-        if (
-            t in STOP
-            or t in tr.demonyms
-            or re.fullmatch(r"\d+", t)
-            or t
-            in (
-                "serves",
-                "served",
-                "serving",
-                "held",
-                "holds",
-                "hold",
-                "office",
-                "role",
-                "position",
-                "job",
-                "title",
-                "person",
-                "name",
-                "currently",
-                "now",
-                "time",
-                "graph",
-                "according",
-                "whose",
-                "incumbent",
-                "sitting",
-                "current",
-                "present",
-                "former",
-                "previous",
-                "country",
-                "company",
-            )
-        ):
+        if t in STOP or t in tr.demonyms or re.fullmatch(r"\d+", t) or t in ROLE_IGNORE:
             continue
         tokens.append(t)
     tokens = [t[:6] if len(t) > 6 else t for t in tokens]
@@ -770,7 +728,8 @@ def intent_company_relations(tr: RulesTranslator, f: Frame) -> Translation | Non
 
 def intent_event(tr: RulesTranslator, f: Frame) -> Translation | None:
     """Calls, meetings and signings: who met whom, where, when."""
-    if not f.has(EVENT_WORDS):
+    place = re.search(r"\b(?:in|at)\s+([A-Z][\w\-]+)", f.masked)
+    if not f.has(EVENT_WORDS) and not (place and f.wh == "who" and f.ents("Official")):
         return None
     people = f.ents("Official", "Company", "Organization")
     countries = f.ents("Country")
@@ -778,9 +737,7 @@ def intent_event(tr: RulesTranslator, f: Frame) -> Translation | None:
     m = re.search(r"\b(?:in|at)\s+([A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)*)", f.masked)
     if m:
         cand = m.group(1)
-        if not any(
-            x.start >= m.start(1) and x.entity.label in ("Official", "Company", "Organization") for x in f.mentions
-        ):
+        if not any(m.start(1) <= x.start < m.end(1) and x.entity.label in PERSON_ORG for x in f.mentions):
             loc = cand
     if not loc:
         m2 = re.search(r"\bthe\s+([A-Z][\w\-]+)\s+(talks|negotiations|meeting|summit|round)", f.masked)
@@ -835,7 +792,9 @@ def intent_event(tr: RulesTranslator, f: Frame) -> Translation | None:
         params["who"] = who
         cy = (f"{body} MATCH (o)-[pa:PARTICIPATED_IN]->(e) WHERE (o:Official OR o:Company OR o:Organization) {ex}"
               "RETURN DISTINCT o.name AS participant, e.name AS event, e.date AS date, e.location AS location, pa.note AS note, "
-              "e.sources AS _src, o AS _o, pa AS _r, e AS _e ORDER BY date")  # fmt: skip
+              "e.sources AS _src, o AS _o, pa AS _r, e AS _e ORDER BY "
+              + ("CASE WHEN toLower(coalesce(note, '')) CONTAINS 'scheduled' THEN 0 ELSE 1 END, " if re.search(r"\b(scheduled|due|will|plan\w*)\b", f.text) else "")
+              + "date")  # fmt: skip
         return _t(cy, params, "event_who", 0.9, lambda rows: join(list(dict.fromkeys(r["participant"] for r in rows)), 20) + " (" + "; ".join(sorted({f"{r['event']}" for r in rows})[:4]) + ").")  # fmt: skip
     cy = (f"{body} RETURN e.name AS event, e.date AS date, e.event_type AS type, e.location AS location, e.duration AS duration, "
           "e.topics AS topics, [(x)-[:PARTICIPATED_IN]->(e) WHERE x:Official | x.name] AS participants, e.sources AS _src, e AS _e ORDER BY date")  # fmt: skip
@@ -892,10 +851,32 @@ def intent_describe(tr: RulesTranslator, f: Frame) -> Translation | None:
     if len(ents) != 1:
         return None
     label, name = ents[0]
-    content = [t for t in f.tokens if t not in STOP and t not in words(" ".join(m.surface for m in f.mentions))]
-    conf = 0.7 if re.match(r"^(tell me about|who is|who was|what is|what are|describe|show|about)\b", f.text) else 0.45
-    if len(content) > 3:
-        conf = 0.4
+    generic = {
+        "tell",
+        "me",
+        "about",
+        "describe",
+        "know",
+        "information",
+        "info",
+        "details",
+        "overview",
+        "show",
+        "explain",
+        "s",
+    }
+    content = [
+        t
+        for t in f.tokens
+        if t not in STOP and t not in generic and t not in words(" ".join(m.surface for m in f.mentions))
+    ]
+    conf = (
+        0.7
+        if re.match(r"^(tell me about|who is|who was|what is|what are|describe|show|about|explain)\b", f.text)
+        else 0.45
+    )
+    if content:  # something else is asked that no intent understood ("the population of Japan")
+        conf = 0.3
     cy = (f"MATCH (n:{label} {{name: $name}})-[r]-(x) WHERE NOT x:Source "
           "RETURN n.name AS entity, type(r) AS relationship, x.name AS related, labels(x)[0] AS related_type, "
           "CASE WHEN startNode(r) = n THEN 'out' ELSE 'in' END AS direction, coalesce(r.role, r.detail, r.metric, r.note) AS detail, "
