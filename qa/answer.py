@@ -109,7 +109,7 @@ class Asker:
         translation: Translation | None = None
         if engine in ("auto", "rules"):
             translation = self.rules.translate(question, self.history)
-            if translation is not None and engine == "auto" and translation.confidence < 0.5:
+            if translation is not None and translation.confidence < 0.5:
                 translation = None
         if translation is None and engine in ("auto", "llm"):
             if not self.settings.llm_configured:

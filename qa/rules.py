@@ -258,7 +258,7 @@ def intent_classified(tr: RulesTranslator, f: Frame) -> Translation | None:
     if f.has(POLICY_CATEGORY_WORDS["export_control"]) or f.has(PRODUCTION_WORDS | RESERVE_WORDS):
         return None
     ret = (
-        "count(m) AS count"
+        "count(m) AS count, collect(m.sources)[0..25] AS _src"
         if f.count
         else "m.name AS mineral, m.symbol AS symbol, m.atomic_number AS atomic_number, m.classification_as_stated AS classification, m.sources AS _src"
     )
@@ -352,7 +352,7 @@ def intent_production(tr: RulesTranslator, f: Frame) -> Translation | None:
         params["threshold"] = f.threshold
     if f.count:
         where.append("r.value > 0")
-        cy = f"MATCH (c:Country)-[r:{rel}]->(m:Mineral) WHERE {' AND '.join(where)} RETURN count(DISTINCT c) AS countries"
+        cy = f"MATCH (c:Country)-[r:{rel}]->(m:Mineral) WHERE {' AND '.join(where)} RETURN count(DISTINCT c) AS countries, collect(r.sources)[0..25] AS _src"
         return _t(cy, params, "production_count", 0.85, lambda rows: f"{rows[0]['countries']} countries.")
     order = f.order or ("desc" if f.wh in ("which", "who", "what") else None)
     if not order and f.threshold is None:
@@ -485,7 +485,7 @@ def intent_policy(tr: RulesTranslator, f: Frame) -> Translation | None:
         grp = "MATCH (p)-[cv:COVERS]->(m:Mineral) WHERE m.name <> 'Rare earths' AND m.name <> 'Rare earths (heavy)'"
         if mins == ["Rare earths"]:
             grp = "MATCH (p)-[cv:COVERS]->(m:Mineral)-[:MEMBER_OF]->(:Mineral {name: 'Rare earths'})"
-        ret = ("count(DISTINCT m) AS minerals" if f.count else
+        ret = ("count(DISTINCT m) AS minerals, collect(p.sources)[0..25] AS _src" if f.count else
                "m.name AS mineral, m.symbol AS symbol, p.name AS policy, p.date_announced AS announced, p.status AS status, p.sources AS _src, p AS _p, cv AS _r, m AS _m")  # fmt: skip
         cy = f"{body} {grp} RETURN {ret}" + ("" if f.count else " ORDER BY announced, mineral")
         return _t(cy, params, "policy_minerals", 0.9,
@@ -498,7 +498,7 @@ def intent_policy(tr: RulesTranslator, f: Frame) -> Translation | None:
         "[(p)-[:TARGETS]->(y) | y.name] AS targets, p.description AS description, p.sources AS _src, p AS _p"
     )
     if f.count:
-        cy = f"{body} RETURN count(DISTINCT p) AS policies"
+        cy = f"{body} RETURN count(DISTINCT p) AS policies, collect(p.sources)[0..25] AS _src"
         return _t(cy, params, "policy_count", 0.85, lambda rows: f"{rows[0]['policies']} policies.")
     cy = f"{body} RETURN DISTINCT {ret} ORDER BY announced"
     if f.wh == "when":
@@ -651,7 +651,7 @@ def intent_company(tr: RulesTranslator, f: Frame) -> Translation | None:
         params["stage"] = stage
     body = " ".join(matches) + (" WHERE " + " AND ".join(where) if where else "")
     if f.count:
-        cy = f"{body} RETURN count(DISTINCT c) AS companies"
+        cy = f"{body} RETURN count(DISTINCT c) AS companies, collect(h.sources)[0..25] AS _src"
         what = f" headquartered in {join(places)}" if places else ""
         return _t(cy, params, "company_count", 0.9, lambda rows: f"{rows[0]['companies']} companies in the graph{what}" + (f" work in {stage}" if stage else "") + ".")  # fmt: skip
     extra = ", a.detail AS stage_detail, a AS _a, s AS _s" if stage else ""
@@ -904,7 +904,7 @@ def intent_count_label(tr: RulesTranslator, f: Frame) -> Translation | None:
     if not f.count or len(f.mentions) > 1:
         return None
     if re.search(r"how many (rare earth elements|rare earths|rare-earth elements|rees)\b", f.text):
-        cy = "MATCH (m:Mineral)-[:MEMBER_OF]->(g:Mineral {name: 'Rare earths'}) RETURN count(m) AS count, collect(m.name) AS members"
+        cy = "MATCH (m:Mineral)-[:MEMBER_OF]->(g:Mineral {name: 'Rare earths'}) RETURN count(m) AS count, collect(m.name) AS members, collect(m.sources)[0..25] AS _src"
         return _t(
             cy,
             {},
@@ -919,7 +919,7 @@ def intent_count_label(tr: RulesTranslator, f: Frame) -> Translation | None:
     label = next((n.label for n in NODE_BY_LABEL.values() if noun in n.nouns), None)
     if not label:
         return None
-    cy = f"MATCH (n:{label}) RETURN count(n) AS count"
+    cy = f"MATCH (n:{label}) RETURN count(n) AS count, collect(n.sources)[0..25] AS _src"
     return _t(cy, {}, "count_label", 0.75, lambda rows: f"The graph holds {rows[0]['count']} {noun}.")
 
 
