@@ -17,7 +17,7 @@ from ingest.batch import GraphBatch
 from ingest.csvfiles import ORDER, read_csv
 from ingest.resolve import COMMON_WORDS, EntityIndex
 from ingest.text import latest_date, norm_key, parse_date, parse_number, source_id, split_top, strip_parens
-from ingest.vocab import APPLICATIONS, STAGES, match_vocab, policy_category, policy_status
+from ingest.vocab import APPLICATION_ALIASES, APPLICATIONS, STAGES, match_vocab, policy_category, policy_status
 
 ORG_LABELS = ("Company", "Organization")
 PARTY_LABELS = ("Official", "Company", "Organization")
@@ -282,7 +282,8 @@ def _mineral_facts(ctx: _Ctx, row: dict[str, str]) -> None:
         for seg in split_top(row["key_applications"], ";"):
             apps = match_vocab(seg, APPLICATIONS) or [_clean_app(seg)]
             for app in apps:
-                a = ctx.batch.node("Application", app, name=app, sources=[src] if src else [])
+                a = ctx.batch.node("Application", app, name=app, aliases=APPLICATION_ALIASES.get(app, []),
+                                   sources=[src] if src else [])  # fmt: skip
                 ctx.batch.rel("USED_IN", ref, a, detail=seg, sources=[src] if src else [])
 
 

@@ -44,6 +44,23 @@ APPLICATIONS: dict[str, str] = {
     "Anti-counterfeiting": r"counterfeit|banknote",
 }
 
+# how users name the shared application nodes (stored as aliases)
+APPLICATION_ALIASES: dict[str, list[str]] = {
+    "Permanent magnets": ["magnets", "magnet", "permanent magnet", "rare earth magnets", "NdFeB magnets"],
+    "EV motors": ["EV motor", "electric vehicle motors", "electric vehicles", "EVs", "electric cars"],
+    "Wind turbines": ["wind turbine", "wind power"],
+    "Lasers": ["laser"],
+    "Phosphors": ["phosphor"],
+    "Catalysts": ["catalyst", "catalytic converters"],
+    "Batteries": ["battery"],
+    "Semiconductors": ["semiconductor", "chips"],
+    "Fiber optics": ["fibre optics", "optical fibre", "optical fiber"],
+    "Medical imaging": ["MRI", "PET scanners"],
+    "Defence": ["defense", "military", "weapons"],
+    "Solar panels": ["solar", "solar cells"],
+    "Lighting and LEDs": ["LEDs", "LED", "lighting"],
+}
+
 STAGES: dict[str, str] = {
     "mining": r"\bmin(ing|e)\b|mineral sands",
     "separation/refining": r"separat|refin|cracking|leaching|processing",

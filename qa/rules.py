@@ -337,6 +337,15 @@ def intent_production(tr: RulesTranslator, f: Frame) -> Translation | None:
             f"r.sources + t.sources AS _src, c AS _c, r AS _r, m AS _m ORDER BY year DESC"
         )
         return _t(cy, params, "production_share", 0.9, lambda rows: _share_sentence(rows, rel))
+    if countries and re.search(r"\b(total|combined|together|sum|altogether)\b", f.text) and len(countries) > 1:
+        params["countries"] = countries
+        where.append("c.name IN $countries")
+        if "year" not in params:
+            where.append("r.year = $year")
+            params["year"] = _latest_year(tr, rel, minerals)
+        cy = (f"MATCH (c:Country)-[r:{rel}]->(m:Mineral) WHERE {' AND '.join(where)} RETURN sum(r.value) AS total, "
+              "collect(c.name) AS countries, r.year AS year, r.unit AS unit, collect(r.sources) AS _src")  # fmt: skip
+        return _t(cy, params, "production_sum", 0.9, lambda rows: f"Together {join(rows[0]['countries'])}: {fmt(rows[0]['total'])} {rows[0]['unit']} in {rows[0]['year']}.")
     if countries:
         params["countries"] = countries
         where.append("c.name IN $countries")
@@ -481,10 +490,20 @@ def intent_policy(tr: RulesTranslator, f: Frame) -> Translation | None:
         return None
     body = " ".join(matches) + (" WHERE " + " AND ".join(where) if where else "")
     body = body.replace(" WHERE cm.name IN $minerals WHERE ", " WHERE cm.name IN $minerals AND ")
+    if re.search(r"\b(which|what) (countries|nations)\b", f.text):
+        params["exclude"] = enactors
+        cy = (f"{body} MATCH (p)-[x:TARGETS|ENACTED]-(t:Country) WHERE NOT t.name IN $exclude AND t.kind <> 'aggregate' "
+              "RETURN t.name AS country, count(DISTINCT p) AS policies, collect(DISTINCT p.name) AS policy_names, "
+              "collect(p.sources) AS _src ORDER BY policies DESC")  # fmt: skip
+        return _t(cy, params, "policy_countries", 0.9, lambda rows: join([f"{r['country']} ({r['policies']})" for r in rows], 20) + ".")
+    apps = f.names("Application")
     if ask_minerals:
         grp = "MATCH (p)-[cv:COVERS]->(m:Mineral) WHERE m.name <> 'Rare earths' AND m.name <> 'Rare earths (heavy)'"
         if mins == ["Rare earths"]:
             grp = "MATCH (p)-[cv:COVERS]->(m:Mineral)-[:MEMBER_OF]->(:Mineral {name: 'Rare earths'})"
+        if apps:
+            grp += " MATCH (m)-[:USED_IN]->(ap:Application) WHERE ap.name IN $apps"
+            params["apps"] = apps
         ret = ("count(DISTINCT m) AS minerals, collect(p.sources)[0..25] AS _src" if f.count else
                "m.name AS mineral, m.symbol AS symbol, p.name AS policy, p.date_announced AS announced, p.status AS status, p.sources AS _src, p AS _p, cv AS _r, m AS _m")  # fmt: skip
         cy = f"{body} {grp} RETURN {ret}" + ("" if f.count else " ORDER BY announced, mineral")
@@ -506,7 +525,7 @@ def intent_policy(tr: RulesTranslator, f: Frame) -> Translation | None:
     if status_q:
         return _t(cy, params, "policy_status", 0.9, lambda rows: "; ".join(
             f"{r['policy']} ({r['announced']}) is {str(r['status']).replace('_', ' ')}" + (f" until {r['suspended_until']}" if r['suspended_until'] else "") + (f" — {r['status_as_stated']}" if r['status_as_stated'] else "") for r in rows[:6]) + ".")  # fmt: skip
-    return _t(cy, params, "policy_list", 0.85 if (cats or named) else 0.6, lambda rows: f"{len(rows)} polic{'y' if len(rows) == 1 else 'ies'}: " + "; ".join(
+    return _t(cy, params, "policy_list", 0.85 if (cats or named or mins or enactors or targets) else 0.6, lambda rows: f"{len(rows)} polic{'y' if len(rows) == 1 else 'ies'}: " + "; ".join(
         f"{r['policy']} ({r['announced']}, {str(r['status']).replace('_', ' ')})" + (f" covering {join(r['minerals'], 6)}" if r['minerals'] else "") for r in rows[:8]) + ".")  # fmt: skip
 
 
@@ -729,7 +748,8 @@ def intent_company_relations(tr: RulesTranslator, f: Frame) -> Translation | Non
 def intent_event(tr: RulesTranslator, f: Frame) -> Translation | None:
     """Calls, meetings and signings: who met whom, where, when."""
     place = re.search(r"\b(?:in|at)\s+([A-Z][\w\-]+)", f.masked)
-    if not f.has(EVENT_WORDS) and not (place and f.wh == "who" and f.ents("Official")):
+    happened = bool(re.search(r"\b(happened|took place|events?|occurred)\b", f.text))
+    if not f.has(EVENT_WORDS) and not (place and f.wh == "who" and f.ents("Official")) and not (happened and f.time):
         return None
     people = f.ents("Official", "Company", "Organization")
     countries = f.ents("Country")
@@ -744,7 +764,7 @@ def intent_event(tr: RulesTranslator, f: Frame) -> Translation | None:
         if m2:
             loc = m2.group(1)
             countries = [c for c in countries if c.surface != loc]
-    if not people and not countries and not loc:
+    if not people and not countries and not loc and not (happened and f.time):
         return None
     params: dict[str, Any] = {}
     matches = []
@@ -923,7 +943,88 @@ def intent_count_label(tr: RulesTranslator, f: Frame) -> Translation | None:
     return _t(cy, {}, "count_label", 0.75, lambda rows: f"The graph holds {rows[0]['count']} {noun}.")
 
 
+NOUN_LABEL = {noun: n.label for n in NODE_BY_LABEL.values() for noun in n.nouns if n.label != "Source"}
+NOUN_LABEL.update({"people": "Official", "persons": "Official", "ministers": "Official", "nations": "Country"})
+
+
+def _noun_labels(f: Frame) -> list[tuple[str, str, int]]:
+    """Type nouns in the question ('companies', 'policies'...) with their label and position."""
+    out = []
+    for m in re.finditer(r"[a-z]+", f.text):
+        w = m.group(0)
+        if w in NOUN_LABEL and not any(x.start <= m.start() < x.end for x in f.mentions):
+            out.append((w, NOUN_LABEL[w], m.start()))
+    return out
+
+
+def _rel_between(a: str, b: str, f: Frame) -> tuple[str, bool] | None:
+    """The ontology relationship linking labels a and b (and whether a is its start), preferring one the question names."""
+    from graph.ontology import RELS
+
+    cands = [(r, True) for r in RELS if a in r.start and b in r.end] + [(r, False) for r in RELS if b in r.start and a in r.end]
+    if not cands:
+        return None
+    named = [c for c in cands if f.has(set(c[0].words))]
+    cands.sort(key=lambda c: (len(c[0].start) + len(c[0].end), not c[1]))  # the most specific link first
+    r, forward = (named or cands)[0]
+    return r.type, forward
+
+
+def intent_most(tr: RulesTranslator, f: Frame) -> Translation | None:
+    """'Which country has enacted the most export controls?', 'Which mineral is covered by the most policies?'."""
+    if not re.search(r"\b(most|largest number|highest number|how many)\b", f.text):
+        return None
+    nouns = _noun_labels(f)
+    if len(nouns) < 2 or f.has(PRODUCTION_WORDS | RESERVE_WORDS) and nouns[1][1] == "Mineral":
+        return None
+    (tw, target, _), (cw, counted, _) = nouns[0], nouns[1]
+    if target == counted or f.count and not re.search(r"\b(each|per|by)\b", f.text):
+        return None
+    link = _rel_between(target, counted, f)
+    if not link:
+        return None
+    rel, forward = link
+    pattern = f"(t:{target})-[r:{rel}]->(c:{counted})" if forward else f"(t:{target})<-[r:{rel}]-(c:{counted})"
+    params: dict[str, Any] = {}
+    where = []
+    cats = [c for c, ws in POLICY_CATEGORY_WORDS.items() if f.has(ws - {"deal", "deals"})]
+    if counted == "Policy" and cats:
+        where.append("c.category IN $cats")
+        params["cats"] = cats
+    if target == "Country":
+        where.append("t.kind = 'country'")
+    if f.time and f.time.prefix and counted in ("Policy", "Event"):
+        where.append(("c.date_announced" if counted == "Policy" else "c.date") + " STARTS WITH $when")
+        params["when"] = f.time.prefix
+    cy = (f"MATCH {pattern}" + (" WHERE " + " AND ".join(where) if where else "")
+          + f" RETURN t.name AS {target.lower()}, count(DISTINCT c) AS {cw}, collect(DISTINCT c.name)[0..10] AS examples, "
+          "collect(r.sources)[0..10] AS _src ORDER BY " + cw + " DESC LIMIT 10")  # fmt: skip
+    return _t(cy, params, "most", 0.88,
+              lambda rows: f"{rows[0][target.lower()]} has the most {cw} ({rows[0][cw]}); then " + join([f"{r[target.lower()]} ({r[cw]})" for r in rows[1:5]]) + ".")  # fmt: skip
+
+
+def intent_neighbours(tr: RulesTranslator, f: Frame) -> Translation | None:
+    """'Which companies are linked to the US Department of War?', 'Which officials took part in E22?'."""
+    ents = list(dict.fromkeys((m.entity.label, m.entity.name) for m in f.mentions))
+    nouns = _noun_labels(f)
+    if len(ents) != 1 or not nouns or (f.wh not in ("which", "what", "who", "list", "name", "show") and not f.count):
+        return None
+    label = nouns[0][1]
+    el, name = ents[0]
+    if label == el:
+        return None
+    if f.count:
+        cy = f"MATCH (e:{el} {{name: $name}})-[r]-(x:{label}) RETURN count(DISTINCT x) AS {nouns[0][0]}, collect(r.sources)[0..20] AS _src"
+        return _t(cy, {"name": name}, "neighbours_count", 0.7, lambda rows: f"{rows[0][nouns[0][0]]} {nouns[0][0]} linked to {name}.")
+    cy = (f"MATCH (e:{el} {{name: $name}})-[r]-(x:{label}) RETURN DISTINCT x.name AS {label.lower()}, type(r) AS relationship, "
+          "coalesce(r.detail, r.role, r.note, r.metric, '') AS detail, r.sources AS _src, e AS _e, r AS _r, x AS _x ORDER BY relationship")  # fmt: skip
+    return _t(cy, {"name": name}, "neighbours", 0.58,
+              lambda rows: f"{len({r[label.lower()] for r in rows})} {nouns[0][0]} linked to {name}: " + join(list(dict.fromkeys(r[label.lower()] for r in rows)), 15) + ".")  # fmt: skip
+
+
 INTENTS = [
+    intent_most,
+    intent_neighbours,
     intent_activities,
     intent_count_label,
     intent_attribute,
