@@ -977,7 +977,7 @@ def intent_most(tr: RulesTranslator, f: Frame) -> Translation | None:
     nouns = _noun_labels(f)
     if len(nouns) < 2 or f.has(PRODUCTION_WORDS | RESERVE_WORDS) and nouns[1][1] == "Mineral":
         return None
-    (tw, target, _), (cw, counted, _) = nouns[0], nouns[1]
+    (_, target, _), (cw, counted, _) = nouns[0], nouns[1]
     if target == counted or f.count and not re.search(r"\b(each|per|by)\b", f.text):
         return None
     link = _rel_between(target, counted, f)
