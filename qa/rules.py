@@ -345,7 +345,15 @@ def intent_production(tr: RulesTranslator, f: Frame) -> Translation | None:
             params["year"] = _latest_year(tr, rel, minerals)
         cy = (f"MATCH (c:Country)-[r:{rel}]->(m:Mineral) WHERE {' AND '.join(where)} RETURN sum(r.value) AS total, "
               "collect(c.name) AS countries, r.year AS year, r.unit AS unit, collect(r.sources) AS _src")  # fmt: skip
-        return _t(cy, params, "production_sum", 0.9, lambda rows: f"Together {join(rows[0]['countries'])}: {fmt(rows[0]['total'])} {rows[0]['unit']} in {rows[0]['year']}.")
+        return _t(
+            cy,
+            params,
+            "production_sum",
+            0.9,
+            lambda rows: (
+                f"Together {join(rows[0]['countries'])}: {fmt(rows[0]['total'])} {rows[0]['unit']} in {rows[0]['year']}."
+            ),
+        )
     if countries:
         params["countries"] = countries
         where.append("c.name IN $countries")
@@ -495,7 +503,13 @@ def intent_policy(tr: RulesTranslator, f: Frame) -> Translation | None:
         cy = (f"{body} MATCH (p)-[x:TARGETS|ENACTED]-(t:Country) WHERE NOT t.name IN $exclude AND t.kind <> 'aggregate' "
               "RETURN t.name AS country, count(DISTINCT p) AS policies, collect(DISTINCT p.name) AS policy_names, "
               "collect(p.sources) AS _src ORDER BY policies DESC")  # fmt: skip
-        return _t(cy, params, "policy_countries", 0.9, lambda rows: join([f"{r['country']} ({r['policies']})" for r in rows], 20) + ".")
+        return _t(
+            cy,
+            params,
+            "policy_countries",
+            0.9,
+            lambda rows: join([f"{r['country']} ({r['policies']})" for r in rows], 20) + ".",
+        )
     apps = f.names("Application")
     if ask_minerals:
         grp = "MATCH (p)-[cv:COVERS]->(m:Mineral) WHERE m.name <> 'Rare earths' AND m.name <> 'Rare earths (heavy)'"
@@ -961,7 +975,9 @@ def _rel_between(a: str, b: str, f: Frame) -> tuple[str, bool] | None:
     """The ontology relationship linking labels a and b (and whether a is its start), preferring one the question names."""
     from graph.ontology import RELS
 
-    cands = [(r, True) for r in RELS if a in r.start and b in r.end] + [(r, False) for r in RELS if b in r.start and a in r.end]
+    cands = [(r, True) for r in RELS if a in r.start and b in r.end] + [
+        (r, False) for r in RELS if b in r.start and a in r.end
+    ]
     if not cands:
         return None
     named = [c for c in cands if f.has(set(c[0].words))]
@@ -1015,7 +1031,13 @@ def intent_neighbours(tr: RulesTranslator, f: Frame) -> Translation | None:
         return None
     if f.count:
         cy = f"MATCH (e:{el} {{name: $name}})-[r]-(x:{label}) RETURN count(DISTINCT x) AS {nouns[0][0]}, collect(r.sources)[0..20] AS _src"
-        return _t(cy, {"name": name}, "neighbours_count", 0.7, lambda rows: f"{rows[0][nouns[0][0]]} {nouns[0][0]} linked to {name}.")
+        return _t(
+            cy,
+            {"name": name},
+            "neighbours_count",
+            0.7,
+            lambda rows: f"{rows[0][nouns[0][0]]} {nouns[0][0]} linked to {name}.",
+        )
     cy = (f"MATCH (e:{el} {{name: $name}})-[r]-(x:{label}) RETURN DISTINCT x.name AS {label.lower()}, type(r) AS relationship, "
           "coalesce(r.detail, r.role, r.note, r.metric, '') AS detail, r.sources AS _src, e AS _e, r AS _r, x AS _x ORDER BY relationship")  # fmt: skip
     return _t(cy, {"name": name}, "neighbours", 0.58,
