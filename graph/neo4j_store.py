@@ -56,10 +56,14 @@ class Neo4jStore:
         kind = self.query_type(cypher, params)
         if kind != "r":
             raise QueryRefused(f"questions may only read the graph; EXPLAIN says this query is of type '{kind}'")
-        q = self._neo4j.Query(cypher, timeout=timeout_ms / 1000.0)
+
+        @self._neo4j.unit_of_work(timeout=timeout_ms / 1000.0)
+        def work(tx):  # noqa: ANN001, ANN202
+            return [_row(r) for r in tx.run(cypher, params or {})]
+
         try:
             with self._session(read=True) as s:
-                return s.execute_read(lambda tx: [_row(r) for r in tx.run(q, params or {})])
+                return s.execute_read(work)
         except self._neo4j.exceptions.Neo4jError as e:
             code = e.code or ""
             if "Timeout" in code or "TransactionTimedOut" in code:
