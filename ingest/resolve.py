@@ -239,7 +239,7 @@ class EntityIndex:
                 key = norm_key(surface)
                 if len(key) < 5 or key in COMMON_WORDS or all(t in COMMON_WORDS for t in key.split()):
                     continue
-                best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=85)
+                best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=82)
                 if not best or abs(len(best[0]) - len(key)) > 2 or best[0][:1] != key[:1]:
                     continue
                 ent = self._pick(self._by_key[best[0]], wanted)

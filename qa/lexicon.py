@@ -167,7 +167,7 @@ EVENT_WORDS = {"meet", "met", "meeting", "meetings", "call", "called", "calls", 
                "attend", "participated", "participants", "took", "joined", "delegation"}  # fmt: skip
 OFFICE_WORDS = {"ceo", "chief", "executive", "president", "prime", "minister", "secretary", "chairman", "chair",
                 "premier", "representative", "director", "head", "leader", "founder", "chancellor", "governor",
-                "pm", "md", "managing", "heads", "runs", "leads", "led", "role", "office", "position", "job"}  # fmt: skip
+                "pm", "md", "managing", "boss", "heads", "runs", "leads", "led", "role", "office", "position", "job"}  # fmt: skip
 ROLE_SYNONYMS = {
     "pm": ["prime", "minister"],
     "chief executive": ["ceo"],

@@ -480,7 +480,8 @@ def intent_policy(tr: RulesTranslator, f: Frame) -> Translation | None:
     mins = f.names("Mineral")
     ask_minerals = bool(
         re.search(
-            r"\b(which|what)\s+(\w+\s+)?(minerals|elements|rare earths|metals|materials|commodities|items)\b", f.text
+            r"\b(which|what)\s+(\w+\s+)?(minerals|elements|rare earths|metals|materials|commodities|items|rees|ree)\b",
+            f.text,
         )
     ) or (
         f.wh == "what" and re.search(r"\bwhat did \w+( \w+)? (ban|restrict|control|put|place|add)", f.text) is not None
@@ -511,6 +512,17 @@ def intent_policy(tr: RulesTranslator, f: Frame) -> Translation | None:
             lambda rows: join([f"{r['country']} ({r['policies']})" for r in rows], 20) + ".",
         )
     apps = f.names("Application")
+    cls = next((c for c in ("heavy", "light") if c in f.tokens), None)
+    if ask_minerals and re.search(r"\b(not|never|aren't|isn't|weren't|uncontrolled|unrestricted)\b", f.text):
+        params["cls"] = cls
+        cy = _negated_minerals(body, params)
+        return _t(
+            cy,
+            params,
+            "policy_minerals_not",
+            0.88,
+            lambda rows: join([r["mineral"] for r in rows], 20) + " (no matching policy covers them).",
+        )
     if ask_minerals:
         grp = "MATCH (p)-[cv:COVERS]->(m:Mineral) WHERE m.name <> 'Rare earths' AND m.name <> 'Rare earths (heavy)'"
         if mins == ["Rare earths"]:
@@ -518,6 +530,9 @@ def intent_policy(tr: RulesTranslator, f: Frame) -> Translation | None:
         if apps:
             grp += " MATCH (m)-[:USED_IN]->(ap:Application) WHERE ap.name IN $apps"
             params["apps"] = apps
+        if cls:
+            grp += " WITH p, cv, m WHERE m.classification = $cls"
+            params["cls"] = cls
         ret = ("count(DISTINCT m) AS minerals, collect(p.sources)[0..25] AS _src" if f.count else
                "m.name AS mineral, m.symbol AS symbol, p.name AS policy, p.date_announced AS announced, p.status AS status, p.sources AS _src, p AS _p, cv AS _r, m AS _m")  # fmt: skip
         cy = f"{body} {grp} RETURN {ret}" + ("" if f.count else " ORDER BY announced, mineral")
@@ -533,7 +548,16 @@ def intent_policy(tr: RulesTranslator, f: Frame) -> Translation | None:
     if f.count:
         cy = f"{body} RETURN count(DISTINCT p) AS policies, collect(p.sources)[0..25] AS _src"
         return _t(cy, params, "policy_count", 0.85, lambda rows: f"{rows[0]['policies']} policies.")
-    cy = f"{body} RETURN DISTINCT {ret} ORDER BY announced"
+    topic = _topic_words(f)
+    order = "announced"
+    if topic:
+        params["topic"] = topic
+        ret += (
+            ", 2 * size([t IN $topic WHERE toLower(p.name) CONTAINS t]) + size([t IN $topic WHERE "
+            "toLower(coalesce(p.description, '') + ' ' + coalesce(p.date_text, '')) CONTAINS t]) AS relevance"
+        )
+        order = "relevance DESC, announced"
+    cy = f"{body} RETURN DISTINCT {ret} ORDER BY {order}"
     if f.wh == "when":
         return _t(cy, params, "policy_when", 0.9, lambda rows: "; ".join(f"{r['policy']}: announced {r['announced']}" + (f", effective {r['effective']}" if r['effective'] and r['effective'] != r['announced'] else "") for r in rows[:6]) + ".")  # fmt: skip
     if status_q:
@@ -541,6 +565,30 @@ def intent_policy(tr: RulesTranslator, f: Frame) -> Translation | None:
             f"{r['policy']} ({r['announced']}) is {str(r['status']).replace('_', ' ')}" + (f" until {r['suspended_until']}" if r['suspended_until'] else "") + (f" — {r['status_as_stated']}" if r['status_as_stated'] else "") for r in rows[:6]) + ".")  # fmt: skip
     return _t(cy, params, "policy_list", 0.85 if (cats or named or mins or enactors or targets) else 0.6, lambda rows: f"{len(rows)} polic{'y' if len(rows) == 1 else 'ies'}: " + "; ".join(
         f"{r['policy']} ({r['announced']}, {str(r['status']).replace('_', ' ')})" + (f" covering {join(r['minerals'], 6)}" if r['minerals'] else "") for r in rows[:8]) + ".")  # fmt: skip
+
+
+def _topic_words(f: Frame) -> list[str]:
+    """Content words that name no entity and no lexicon term: what the question is about ('Busan', 'framework')."""
+    taken = " ".join(m.surface.lower() for m in f.mentions)
+    out = []
+    for t in words(f.masked):
+        if (
+            len(t) > 3
+            and t not in STOP
+            and t not in VOCAB
+            and t not in taken
+            and t not in ROLE_IGNORE
+            and not t.isdigit()
+        ):
+            out.append(t[:7])
+    return list(dict.fromkeys(out))[:6]
+
+
+def _negated_minerals(body: str, params: dict[str, Any]) -> str:
+    """Rare earths that no policy matching `body` covers."""
+    return (f"{body} MATCH (p)-[:COVERS]->(c:Mineral) WITH collect(DISTINCT c.name) AS covered "
+            "MATCH (m:Mineral)-[:MEMBER_OF]->(:Mineral {name: 'Rare earths'}) WHERE NOT m.name IN covered "
+            "AND ($cls IS NULL OR m.classification = $cls) RETURN m.name AS mineral, m.symbol AS symbol, m.sources AS _src ORDER BY mineral")  # fmt: skip
 
 
 def _policy_parties(tr: RulesTranslator, f: Frame) -> tuple[list[str], list[str]]:
@@ -774,9 +822,9 @@ def intent_event(tr: RulesTranslator, f: Frame) -> Translation | None:
         if not any(m.start(1) <= x.start < m.end(1) and x.entity.label in PERSON_ORG for x in f.mentions):
             loc = cand
     if not loc:
-        m2 = re.search(r"\bthe\s+([A-Z][\w\-]+)\s+(talks|negotiations|meeting|summit|round)", f.masked)
+        m2 = re.search(r"\bthe\s+((?:[A-Z][\w\-]+\s+)+)(talks|negotiations|meeting|summit|round)", f.masked)
         if m2:
-            loc = m2.group(1)
+            loc = m2.group(1).strip()
             countries = [c for c in countries if c.surface != loc]
     if not people and not countries and not loc and not (happened and f.time):
         return None
@@ -1044,7 +1092,24 @@ def intent_neighbours(tr: RulesTranslator, f: Frame) -> Translation | None:
               lambda rows: f"{len({r[label.lower()] for r in rows})} {nouns[0][0]} linked to {name}: " + join(list(dict.fromkeys(r[label.lower()] for r in rows)), 15) + ".")  # fmt: skip
 
 
+def intent_activity(tr: RulesTranslator, f: Frame) -> Translation | None:
+    """'What did China do in April 2025?': policies enacted and events taken part in during a period."""
+    ents = f.ents("Country", "Official", "Company", "Organization")
+    if (
+        len(ents) != 1
+        or not f.time
+        or not re.search(r"\bwhat (did|has|have|was)\b.*\b(do|done|doing|happen|up to|announce|announced)\b", f.text)
+    ):
+        return None
+    cy = ("MATCH (x {name: $name})-[:ENACTED|PARTICIPATED_IN]->(n) WHERE coalesce(n.date_announced, n.date) STARTS WITH $when "
+          "RETURN labels(n)[0] AS kind, n.name AS what, coalesce(n.date_announced, n.date) AS date, n.description AS description, "
+          "n.sources AS _src, n AS _n ORDER BY date")  # fmt: skip
+    return _t(cy, {"name": ents[0].entity.name, "when": f.time.prefix}, "activity", 0.8,
+              lambda rows: f"{ents[0].entity.name} in {f.time.prefix}: " + "; ".join(f"{r['what']} ({r['date']})" for r in rows[:8]) + ".")  # fmt: skip
+
+
 INTENTS = [
+    intent_activity,
     intent_most,
     intent_neighbours,
     intent_activities,
