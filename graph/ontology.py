@@ -93,6 +93,7 @@ NODES: tuple[NodeType, ...] = (
             Prop("ownership_type", "string", "listed, private, state-owned... as stated", ("ownership",)),
             Prop("hq_city", "string", "headquarters city as stated", ("city",)),
             Prop("key_figures", "string", "capacity and output figures as stated", ("capacity", "figures")),
+            Prop("kind", "string", "role for companies named in facts: customer, supplier, investor, partner..."),
         ),
         ("company", "companies", "firm", "firms", "producer", "producers", "miner", "miners"),
         "#59a14f",
@@ -114,6 +115,7 @@ NODES: tuple[NodeType, ...] = (
             Prop("kind", "string", "mine | separation plant | refinery | magnet plant | recycling | project"),
             Prop("location", "string", "location as stated", ("location",)),
             Prop("description", "string", "what the source says about it"),
+            Prop("status", "string", "planned, when the source says so"),
         ),
         ("facility", "facilities", "mine", "mines", "plant", "plants", "refinery", "refineries", "site"),
         "#edc948",
@@ -147,7 +149,7 @@ NODES: tuple[NodeType, ...] = (
         + (
             Prop("policy_id", "string", "dataset id (P01...) or a derived id"),
             Prop("policy_type", "string", "type as stated (export licensing, tariff, MoU...)", ("type",)),
-            Prop("category", "string", "export_control | tariff | agreement | investment | regulation | other"),
+            Prop("category", "string", "export_control | tariff | agreement | investment | regulation | suspension | proposal | other"),
             Prop("date_announced", "date", "ISO date (or year/month) announced", ("announced", "date")),
             Prop("date_effective", "date", "ISO date it took effect", ("effective",)),
             Prop("date_text", "string", "announced date as stated"),
@@ -190,6 +192,7 @@ NODES: tuple[NodeType, ...] = (
             Prop("duration", "string", "how long, as stated", ("duration", "how long")),
             Prop("topics", "string", "topics discussed", ("topics",)),
             Prop("description", "string", "what happened"),
+            Prop("date_confidence", "string", "high | medium, as the dataset rates the date"),
         ),
         ("event", "events", "meeting", "meetings", "call", "calls", "talks", "summit", "summits"),
         "#9c755f",
@@ -231,6 +234,8 @@ OBS = (
     Prop("estimated", "bool", "the source marks the value as estimated"),
     Prop("latest", "bool", "true for the newest edition's figure of this country, mineral, metric and year"),
     Prop("notes", "string", "notes as stated"),
+    Prop("commodity", "string", "commodity as the source names it (e.g. 'Gallium (primary low-purity)')"),
+    Prop("year_text", "string", "year as stated when not a plain year ('as stated Oct 23 2025')"),
 ) + REL_COMMON
 
 RELS: tuple[RelType, ...] = (

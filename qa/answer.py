@@ -119,6 +119,8 @@ class Asker:
             else:
                 try:
                     return self._run_llm(question, on_token)
+                except QueryRefused as e:
+                    return Answer(question, "refused", f"Refused: {e}", getattr(e, "cypher", ""), engine="llm")
                 except RekgError as e:
                     return Answer(question, "error", f"The LLM could not answer: {e}", engine="llm")
         if translation is None:

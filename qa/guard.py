@@ -26,7 +26,8 @@ CODE_PATTERNS = re.compile(
     r"(\bcall\s+(dbms|apoc|db)\.|\bload\s+csv\b|\bshell\b|\bexec(ute)?\s+(this|the following|code|command|cypher|query)|"
     r"\bos\.system|subprocess|rm\s+-rf|\bignore (all |the )?(previous|prior|above) instructions|"
     r"\bsystem prompt\b|\bjailbreak\b|\brun (this|the following|arbitrary) (code|cypher|query|command)|"
-    r";\s*(match|create|merge|delete)\b|\bdetach\s+delete\b|\bdrop\s+(index|constraint|database|graph)\b)",
+    r";\s*(match|create|merge|delete)\b|\bdetach\s+delete\b|\bdrop\s+(index|constraint|database|graph)\b|"
+    r"['\"]\s*\b(?:or|and)\b\s*['\"]?\w+['\"]?\s*=|\$\()",
     re.I,
 )
 CYPHER_WRITE = re.compile(

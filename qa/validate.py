@@ -51,7 +51,9 @@ class Validated:
 # -- extraction ------------------------------------------------------------------------------
 FENCE = re.compile(r"```[ \t]*([A-Za-z0-9_-]*)[^\n]*\n(.*?)(?:```|\Z)", re.S)
 CLAUSE_START = re.compile(
-    r"^\s*(MATCH|OPTIONAL\s+MATCH|WITH|UNWIND|RETURN|CALL|CREATE|MERGE|DELETE|DETACH)\b", re.I | re.M
+    r"^\s*(MATCH|OPTIONAL\s+MATCH|WITH|UNWIND|RETURN|CALL|CREATE|MERGE|DELETE|DETACH|SET|REMOVE|FOREACH|LOAD\s+CSV|"
+    r"DROP|USE|SHOW|GRANT|DENY|REVOKE|ALTER|EXPLAIN|PROFILE)\b",
+    re.I | re.M,
 )
 
 
@@ -65,7 +67,7 @@ def extract_cypher(reply: str) -> str:
     if chosen is None:
         m = CLAUSE_START.search(text)
         chosen = text[m.start() :] if m else ""
-    chosen = chosen.strip().strip("`").strip()
+    chosen = re.sub(r"^`{3,}\w*|`{3,}$", "", chosen.strip()).strip()
     if not chosen:
         raise ValidationError(["no Cypher query found in the reply; answer with one query in a ```cypher block"])
     return chosen
@@ -126,7 +128,15 @@ def _unescape(body: str) -> str:
 
 
 def _render(toks: list[Tok]) -> str:
-    return re.sub(r"\s+", " ", "".join(t.text for t in toks)).strip()
+    """The query text again (comments dropped, whitespace runs collapsed, literals as given or replaced)."""
+    out: list[str] = []
+    for t in toks:
+        if t.kind == "ws":
+            if out and out[-1] != " ":
+                out.append(" ")
+        elif t.text:
+            out.append(t.text)
+    return "".join(out).strip()
 
 
 # -- refusal ------------------------------------------------------------------------------------
@@ -191,9 +201,14 @@ def _parse_map_keys(sig: list[Tok], i: int) -> tuple[list[str], int]:
             depth -= 1
             if depth == 0:
                 return keys, j + 1
-        elif depth == 1 and sig[j].kind == "id" and j + 1 < len(sig) and sig[j + 1].text == ":":
-            if sig[j - 1].text in ("{", ","):
-                keys.append(sig[j].value)
+        elif (
+            depth == 1
+            and sig[j].kind == "id"
+            and j + 1 < len(sig)
+            and sig[j + 1].text == ":"
+            and sig[j - 1].text in ("{", ",")
+        ):
+            keys.append(sig[j].value)
         j += 1
     raise ValidationError(["unbalanced braces in the query"])
 
@@ -220,9 +235,12 @@ def _parse_node(sig: list[Tok], i: int) -> NodePat | None:
     if j < len(sig) and sig[j].text == "{":
         keys, j = _parse_map_keys(sig, j)
     if j < len(sig) and sig[j].text == ")":
-        if var is None and not labels and not keys and not (j + 1 < len(sig) and sig[j + 1].text in ("-", "<-", "->")):
-            if not (i > 0 and sig[i - 1].text in ("-", "->", "<-")):
-                return None  # "()" used as an expression, e.g. count()
+        bare = var is None and not labels and not keys
+        in_path = (j + 1 < len(sig) and sig[j + 1].text in ("-", "<-", "->")) or (
+            i > 0 and sig[i - 1].text in ("-", "->", "<-")
+        )
+        if bare and not in_path:
+            return None  # "()" used as an expression
         return NodePat(var, labels, keys, i, j)
     return None
 
@@ -255,7 +273,7 @@ def _parse_rel(sig: list[Tok], i: int) -> RelPat | None:
     keys: list[str] = []
     if j < len(sig) and sig[j].text == "[":
         j += 1
-        if j < len(sig) and sig[j].kind == "id" and sig[j + 1].text in (":", "]", "{", "*"):
+        if j + 1 < len(sig) and sig[j].kind == "id" and sig[j + 1].text in (":", "]", "{", "*"):
             var = sig[j].value
             j += 1
         if j < len(sig) and sig[j].text == ":":
@@ -278,18 +296,12 @@ def _parse_rel(sig: list[Tok], i: int) -> RelPat | None:
         if j >= len(sig) or sig[j].text != "]":
             return None
         j += 1
-    elif incoming and j < len(sig) and sig[j].text == "-":  # <--
-        pass
-    elif not incoming and j < len(sig) and sig[j].text in ("-", "->"):  # -- or -->
-        pass
-    else:
-        return None
+    elif not (j < len(sig) and sig[j].text in ("-", "->")):
+        return None  # without brackets only "<--", "--", "-->" (or "<-->") make an arrow
     if j >= len(sig) or sig[j].text not in ("-", "->"):
         return None
     outgoing = sig[j].text == "->"
-    if incoming and outgoing:
-        raise ValidationError(["a relationship cannot point both ways (<-[...]->); use one direction or none"])
-    direction = "in" if incoming else "out" if outgoing else "both"
+    direction = "both" if incoming == outgoing else "in" if incoming else "out"
     return RelPat(var, types, keys, direction, i, j, i, j)
 
 
@@ -333,6 +345,15 @@ def _closest(word: str, options: list[str] | tuple[str, ...], n: int = 3) -> str
     return f" (did you mean {', '.join(repr(x) for x in near)}?)" if near else ""
 
 
+def _closest_label(word: str) -> str:
+    """Suggest labels by the nouns the ontology lists for them first ('Nation' -> Country), then by spelling."""
+    w = word.lower()
+    by_noun = [n.label for n in NODE_BY_LABEL.values() if w in n.nouns or w.rstrip("s") in n.nouns]
+    if by_noun:
+        return f" (did you mean {', '.join(repr(x) for x in by_noun)}?)"
+    return _closest(word, LABELS)
+
+
 def _node_props(labels: list[str]) -> set[str]:
     out = set(ALWAYS_PROPS)
     for label in labels:
@@ -361,18 +382,21 @@ def _describe(types: list[str]) -> str:
 
 
 def validate_cypher(text: str, backend: str = "falkordb") -> tuple[str, dict[str, Any]]:
-    """Extract, check, correct and parameterise a generated query: returns (cypher, params)."""
-    v = check(text, backend)
+    """Extract (from a model reply), check, correct and parameterise a query: returns (cypher, params)."""
+    v = check(extract_cypher(text), backend)
     return v.cypher, v.params
 
 
 def check(text: str, backend: str = "falkordb") -> Validated:
+    """Like validate_cypher, with the list of corrections made (for logs and tests).
+
+    `text` is a query, or a model reply with the query in a code fence."""
     cypher = extract_cypher(text) if "```" in text else text.strip()
     toks = tokenize(cypher)
     _refuse_writes(toks, cypher)
     sig = [t for t in toks if t.kind != "ws"]
     while sig and sig[-1].text == ";":
-        sig.pop()
+        sig.pop().text = ""
     if not sig:
         raise ValidationError(["the query is empty"])
     problems: list[str] = []
@@ -400,11 +424,14 @@ def check(text: str, backend: str = "falkordb") -> Validated:
                 problems.append(
                     f"{t.value}() does not apply here: dates are stored as ISO strings ('2025-04-04', '2025-04', '2025'); compare them with string literals, e.g. p.date_announced >= '2025-04'"
                 )
-            if fn in ("shortestpath", "allshortestpaths") and backend == "falkordb":
-                if not _inside_with_or_return(sig, i):
-                    problems.append(
-                        "FalkorDB supports shortestPath only in WITH or RETURN: MATCH (a ...), (b ...) WITH shortestPath((a)-[*..4]->(b)) AS p RETURN ..."
-                    )
+            if (
+                fn in ("shortestpath", "allshortestpaths")
+                and backend == "falkordb"
+                and not _inside_with_or_return(sig, i)
+            ):
+                problems.append(
+                    "FalkorDB supports shortestPath only in WITH or RETURN: MATCH (a ...), (b ...) WITH shortestPath((a)-[*..4]->(b)) AS p RETURN ..."
+                )
 
     # labels, types, variables
     chains = _parse_chains(sig)
@@ -414,7 +441,7 @@ def check(text: str, backend: str = "falkordb") -> Validated:
         for n in nodes:
             for label in n.labels:
                 if label not in NODE_BY_LABEL:
-                    problems.append(f"unknown label :{label}{_closest(label, LABELS)}; labels are {', '.join(LABELS)}")
+                    problems.append(f"unknown label :{label}{_closest_label(label)}; labels are {', '.join(LABELS)}")
             known = [x for x in n.labels if x in NODE_BY_LABEL]
             if n.var and known:
                 var_labels.setdefault(n.var, [])
@@ -513,62 +540,7 @@ def check(text: str, backend: str = "falkordb") -> Validated:
                 by_value[t.value] = name
                 params[name] = t.value
             t.text = f"${name}"
-    return Validated(_render(sig_join(sig)), params, corrections)
-
-
-def sig_join(sig: list[Tok]) -> list[Tok]:
-    """Significant tokens with the spacing a reader expects (no space before '.', ')' ...)."""
-    out: list[Tok] = []
-    tight_after = {"(", "[", "{", ".", "$", "-", "<-", "->", ":", "|"}
-    tight_before = {")", "]", "}", ".", ",", ":", "-", "->", "<-", "|", "("}
-    for k, t in enumerate(sig):
-        if k:
-            prev = sig[k - 1]
-            tight = prev.text in tight_after or t.text in tight_before
-            if t.text == "(" and prev.kind == "id" and prev.value.upper() in _SPACE_BEFORE_PAREN:
-                tight = False
-            if t.text in ("-",) and prev.kind in ("num", "id", "param", "str") and _is_arith(sig, k):
-                tight = False
-            if prev.text == "-" and _is_arith(sig, k - 1):
-                tight = False
-            if prev.text == ":" and _is_map_colon(sig, k - 1):
-                tight = False
-            if not tight:
-                out.append(Tok("ws", " "))
-        out.append(t)
-    return out
-
-
-_SPACE_BEFORE_PAREN = {
-    "MATCH",
-    "WHERE",
-    "AND",
-    "OR",
-    "NOT",
-    "XOR",
-    "IN",
-    "RETURN",
-    "WITH",
-    "OPTIONAL",
-    "WHEN",
-    "THEN",
-    "ELSE",
-    "EXISTS",
-}
-
-
-def _is_arith(sig: list[Tok], k: int) -> bool:
-    """Whether the '-' at sig[k] is arithmetic rather than part of an arrow."""
-    if sig[k].text != "-":
-        return False
-    prev = sig[k - 1].text if k else ""
-    nxt = sig[k + 1].text if k + 1 < len(sig) else ""
-    return prev not in (")", "]") and nxt not in ("[", "(", "-", "->")
-
-
-def _is_map_colon(sig: list[Tok], k: int) -> bool:
-    """Whether the ':' at sig[k] separates a map key from its value (not a label)."""
-    return k >= 2 and sig[k - 2].text in ("{", ",") and sig[k - 1].kind == "id"
+    return Validated(_render(toks), params, corrections)
 
 
 def _labels_of(n: NodePat, var_labels: dict[str, list[str]]) -> list[str]:
