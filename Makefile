@@ -8,11 +8,18 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: install system-deps run test lint neo4j-up neo4j-down bench eval clean
 
+# Debian packages: libgomp1 (embedded FalkorDB), chromium (browser test), a JDK 17 and Maven (local Neo4j).
 system-deps:
-	@if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-	  missing=""; for p in libgomp1 chromium default-jre-headless maven; do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	  if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi; \
-	elif ! ldconfig -p 2>/dev/null | grep -q libgomp; then echo "please install libgomp1 (the embedded FalkorDB needs it)"; fi
+	@missing=""; \
+	ldconfig -p 2>/dev/null | grep -q 'libgomp.so.1' || missing="$$missing libgomp1"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v java >/dev/null || missing="$$missing openjdk-17-jdk-headless"; \
+	command -v mvn >/dev/null || missing="$$missing maven"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+	    echo "installing:$$missing"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else echo "please install:$$missing (e.g. sudo apt-get install$$missing)"; fi; \
+	fi
 
 $(BIN)/rekg: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -27,10 +34,15 @@ run: install
 	$(BIN)/rekg stats
 	$(BIN)/rekg ui --host 127.0.0.1 --port 8501
 
+# The tests' Neo4j runs on its own port and data dir, so `make test` never touches a development server.
+TEST_NEO4J_PORT ?= 7688
+TEST_NEO4J_DIR ?= .rekg/neo4j-test
+
 test: install
-	bash tools/neo4j/neo4j.sh up
-	NEO4J_URI=bolt://127.0.0.1:$${NEO4J_BOLT_PORT:-7687} $(BIN)/python -m pytest -q -p no:cacheprovider; rc=$$?; \
-	  bash tools/neo4j/neo4j.sh down; exit $$rc
+	$(BIN)/ruff check .
+	NEO4J_BOLT_PORT=$(TEST_NEO4J_PORT) NEO4J_DATA_DIR=$(TEST_NEO4J_DIR) bash tools/neo4j/neo4j.sh up
+	NEO4J_URI=bolt://127.0.0.1:$(TEST_NEO4J_PORT) $(BIN)/python -m pytest -p no:cacheprovider -q; rc=$$?; \
+	  NEO4J_BOLT_PORT=$(TEST_NEO4J_PORT) NEO4J_DATA_DIR=$(TEST_NEO4J_DIR) bash tools/neo4j/neo4j.sh down; exit $$rc
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
