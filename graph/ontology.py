@@ -149,7 +149,11 @@ NODES: tuple[NodeType, ...] = (
         + (
             Prop("policy_id", "string", "dataset id (P01...) or a derived id"),
             Prop("policy_type", "string", "type as stated (export licensing, tariff, MoU...)", ("type",)),
-            Prop("category", "string", "export_control | tariff | agreement | investment | regulation | suspension | proposal | other"),
+            Prop(
+                "category",
+                "string",
+                "export_control | tariff | agreement | investment | regulation | suspension | proposal | other",
+            ),
             Prop("date_announced", "date", "ISO date (or year/month) announced", ("announced", "date")),
             Prop("date_effective", "date", "ISO date it took effect", ("effective",)),
             Prop("date_text", "string", "announced date as stated"),
@@ -158,7 +162,9 @@ NODES: tuple[NodeType, ...] = (
             Prop("scope", "string", "destinations or parties it applies to, as stated"),
             Prop("minerals_text", "string", "covered minerals as stated"),
             Prop("description", "string", "what it does"),
-            Prop("status", "string", "in_force | suspended | ended | signed | announced | historical...", ("status",)),
+            Prop(
+                "status", "string", "in_force | suspended | signed | announced | proposed | historical...", ("status",)
+            ),
             Prop("status_text", "string", "status as stated"),
             Prop("suspended_until", "date", "end of a suspension, if suspended"),
         ),
@@ -193,6 +199,7 @@ NODES: tuple[NodeType, ...] = (
             Prop("topics", "string", "topics discussed", ("topics",)),
             Prop("description", "string", "what happened"),
             Prop("date_confidence", "string", "high | medium, as the dataset rates the date"),
+            Prop("date_text", "string", "the date as an article states it ('on Thursday')"),
         ),
         ("event", "events", "meeting", "meetings", "call", "calls", "talks", "summit", "summits"),
         "#9c755f",
@@ -216,6 +223,7 @@ NODES: tuple[NodeType, ...] = (
             Prop("urls", "list", "all addresses given"),
             Prop("date", "date", "publication date (ISO, as precise as known)"),
             Prop("kind", "string", "dataset | article"),
+            Prop("text", "string", "the full text of an ingested article"),
             Prop("name", "string", "display name"),
         ),
         ("source", "sources", "document", "documents", "article", "articles"),

@@ -39,6 +39,22 @@ def ingest_dataset(
     return IngestReport(n, r, time.perf_counter() - t0, [str(p) for p in dataset.files])
 
 
+def bundled_articles(directory: Path = ARTICLES_DIR) -> list[Path]:
+    """The articles shipped in data/articles (plain text or Markdown)."""
+    if not directory.is_dir():
+        return []
+    return sorted(p for p in directory.iterdir() if p.suffix.lower() in (".txt", ".md"))
+
+
+def ingest_all(store: GraphStore, settings=None, *, reset: bool = False, progress: bool = False):  # noqa: ANN001, ANN201
+    """What plain `rekg ingest` loads: the bundled dataset, then the bundled articles."""
+    from ingest.articles import ingest_articles
+
+    report = ingest_dataset(store, reset=reset, progress=progress)
+    articles = ingest_articles(store, bundled_articles(), settings=settings)
+    return report, articles
+
+
 def write_graph(store: GraphStore, batch: GraphBatch, *, progress: bool = False, desc: str = "") -> tuple[int, int]:
     total = sum(batch.counts())
     with tqdm(total=total, desc=f"ingest {desc}".strip(), unit="item", disable=not progress, leave=False) as bar:

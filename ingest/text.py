@@ -31,6 +31,7 @@ MONTH_RE = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|a
 
 def norm_key(text: str) -> str:
     """A matching key: case, accents, punctuation and 'Mt'/'Mount' differences removed."""
+    text = text.replace("’", "'").replace("‘", "'")
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     text = text.lower().replace("&", " and ")
     text = re.sub(r"[’'`]s\b", "", text)

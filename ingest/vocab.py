@@ -65,7 +65,7 @@ STAGES: dict[str, str] = {
     "mining": r"\bmin(ing|e)\b|mineral sands",
     "separation/refining": r"separat|refin|cracking|leaching|processing",
     "metal/alloy": r"metal/alloy|\balloy",
-    "magnet making": r"magnet",
+    "magnet making": r"magnet(?!\s*recycl)",
     "recycling": r"recycl",
     "trading": r"trading|distribution|import of",
     "investment": r"investor|financier|investment",

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from graph.settings import Settings
-from ingest.load import ingest_dataset
+from ingest.load import ingest_all
 
 ROOT = Path(__file__).resolve().parent.parent
 BACKENDS = ["falkordb", "neo4j"]
@@ -48,14 +48,7 @@ def tmp_data_dir() -> Iterator[Path]:
 
 def load_all(store, settings: Settings) -> None:  # noqa: ANN001
     """The bundled dataset and articles, from empty: what `rekg ingest --reset` loads."""
-    ingest_dataset(store, reset=True)
-    try:
-        from ingest.articles import ingest_articles
-
-        from ingest.load import ARTICLES_DIR
-    except ImportError:
-        return
-    ingest_articles(store, sorted(ARTICLES_DIR.glob("*.txt")) + sorted(ARTICLES_DIR.glob("*.md")), settings=settings)
+    ingest_all(store, settings, reset=True)
 
 
 def _open(backend: str, data_dir: Path):  # noqa: ANN202

@@ -61,16 +61,18 @@ def test_a_store_that_started_the_server_stops_it_on_close(tmp_data_dir):
 
 def test_kill_9_during_ingest_leaves_a_database_that_restarts_intact(tmp_data_dir):
     env = dict(os.environ, REKG_DATA_DIR=str(tmp_data_dir))
+    env.pop("NEO4J_URI", None)  # this test is about the embedded server
     h = embedded.start(tmp_data_dir)
     proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "ingest", "--dataset", str(ROOT / "data" / "dataset")],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
     # Kill the server while the ingest is writing (as soon as some nodes are in).
     deadline = time.monotonic() + 30
     s = FalkorStore(tmp_data_dir, start=False)
-    while time.monotonic() < deadline:
-        if s.run("MATCH (n) RETURN count(n) AS c")[0]["c"] > 50:
-            break
+    written = 0
+    while time.monotonic() < deadline and written <= 50:
+        written = s.run("MATCH (n) RETURN count(n) AS c")[0]["c"]
         time.sleep(0.005)
+    assert written > 50, proc.stderr.read().decode() if proc.poll() is not None else "the ingest wrote nothing in 30 s"
     os.kill(h.pid, signal.SIGKILL)
     proc.wait(timeout=60)
     time.sleep(0.2)

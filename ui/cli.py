@@ -18,7 +18,7 @@ def _store(settings: Settings):  # noqa: ANN202
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from ingest.load import ARTICLES_DIR, DATASET_DIR, ingest_dataset
+    from ingest.load import DATASET_DIR, bundled_articles, ingest_dataset
 
     articles: list[Path] = [Path(p) for p in args.article or []]
     if args.articles:
@@ -42,16 +42,13 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
                 )
                 print(f"dataset: {rep.nodes} nodes and {rep.relationships} relationships merged in {rep.seconds:.2f} s "
                       f"({settings.backend})", file=sys.stderr)  # fmt: skip
-            if not articles and not args.dataset and ARTICLES_DIR.is_dir():
-                articles = sorted(p for p in ARTICLES_DIR.iterdir() if p.suffix.lower() in (".txt", ".md"))
+            if not articles and not args.dataset:
+                articles = bundled_articles()
         if articles:
-            try:
-                from ingest.articles import ingest_articles
-            except ImportError:  # pragma: no cover - the article extractor is optional
-                print("article ingest is not available in this build", file=sys.stderr)
-                return 0
+            from ingest.articles import ingest_articles
+
             report = ingest_articles(store, articles, dry_run=args.dry_run, settings=settings)
-            print(report.render() if hasattr(report, "render") else report)
+            print(report.render())
     finally:
         store.close()
     return 0
@@ -219,6 +216,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `rekg stats | head`
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -94,9 +94,7 @@ def write(driver: neo4j.Driver) -> None:
             )
 
     def _slow(tx: neo4j.ManagedTransaction) -> int:
-        return tx.run(
-            "UNWIND range(1, 2000000000) AS x WITH x WHERE x % 7 = 0 RETURN count(*) AS c"
-        ).single()["c"]
+        return tx.run("UNWIND range(1, 2000000000) AS x WITH x WHERE x % 7 = 0 RETURN count(*) AS c").single()["c"]
 
     with driver.session() as s:
         t = time.perf_counter()
@@ -114,9 +112,7 @@ def write(driver: neo4j.Driver) -> None:
 def read_checks(driver: neo4j.Driver) -> None:
     def _read(tx: neo4j.ManagedTransaction) -> tuple[int, int, list[str]]:
         rec = tx.run("MATCH (n:RekgSmoke) RETURN count(n) AS c, sum(n.i) AS s").single()
-        ids = tx.run(
-            "MATCH (n:RekgSmoke) WHERE n.i < 3 RETURN n.id AS id ORDER BY n.i"
-        ).value("id")
+        ids = tx.run("MATCH (n:RekgSmoke) WHERE n.i < 3 RETURN n.id AS id ORDER BY n.i").value("id")
         return rec["c"], rec["s"], ids
 
     with driver.session(default_access_mode=neo4j.READ_ACCESS) as s:
@@ -135,9 +131,7 @@ def read_checks(driver: neo4j.Driver) -> None:
 def check(driver: neo4j.Driver) -> None:
     read_checks(driver)
     with driver.session() as s:
-        rows = s.run(
-            "SHOW CONSTRAINTS YIELD name, type WHERE name = 'rekg_smoke_id' RETURN name, type"
-        ).data()
+        rows = s.run("SHOW CONSTRAINTS YIELD name, type WHERE name = 'rekg_smoke_id' RETURN name, type").data()
     print("constraint after restart:", rows)
     assert rows, "constraint missing after restart"
 
