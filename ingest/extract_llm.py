@@ -98,17 +98,10 @@ def _models():  # noqa: ANN202 - pydantic classes built on demand
 
 def call_model(body: str, date: str | None, settings: Any) -> Any:
     """One structured-output call through LangChain's ChatOpenAI (imported here, not at module import)."""
-    from langchain_openai import ChatOpenAI
+    from qa.llm import chat_model
 
     facts_model = _models()
-    llm = ChatOpenAI(
-        model=settings.openai_model,
-        api_key=settings.openai_api_key or "not-needed",
-        base_url=settings.openai_base_url,
-        temperature=0,
-        max_retries=1,
-        timeout=120,
-    )
+    llm = chat_model(settings, timeout=120)
     chain = llm.with_structured_output(facts_model, method="function_calling")
     system = SYSTEM.format(schema=format_for_prompt(), date=date or "unknown")
     return chain.invoke([("system", system), ("human", f"Article date: {date or 'unknown'}\n\n{body}")])

@@ -13,123 +13,16 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from ingest.text import norm_key
+from ingest.text import STOPWORDS, norm_key
 
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9\.'’&]*[A-Za-z0-9]|[A-Za-z0-9]")
-COMMON_WORDS = set(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "of",
-        "in",
-        "on",
-        "at",
-        "to",
-        "for",
-        "from",
-        "by",
-        "with",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "when",
-        "where",
-        "how",
-        "why",
-        "many",
-        "much",
-        "most",
-        "more",
-        "less",
-        "least",
-        "than",
-        "as",
-        "into",
-        "over",
-        "under",
-        "about",
-        "did",
-        "does",
-        "do",
-        "has",
-        "have",
-        "had",
-        "not",
-        "no",
-        "yes",
-        "all",
-        "any",
-        "each",
-        "other",
-        "some",
-        "new",
-        "one",
-        "two",
-        "three",
-        "first",
-        "second",
-        "last",
-        "us",
-        "we",
-        "our",
-        "you",
-        "your",
-        "they",
-        "them",
-        "their",
-        "he",
-        "she",
-        "his",
-        "her",
-        "i",
-        "me",
-        "my",
-        "energy",
-        "materials",
-        "resources",
-        "rare",
-        "earth",
-        "earths",
-        "group",
-        "company",
-        "corporation",
-        "chemical",
-        "elements",
-        "element",
-        "technologies",
-        "minerals",
-        "mineral",
-        "metals",
-        "metal",
-        "magnetics",
-        "magnet",
-        "magnets",
-        "power",
-        "national",
-        "international",
-        "china",
-        "japan",
-        "general",
-        "motors",
-        "may",
-    ]
-)
+# Words that never name an entity on their own (so never a surname alias, a fuzzy match or a company short name).
+COMMON_WORDS = STOPWORDS | {
+    "most", "more", "less", "least", "over", "under", "new", "one", "two", "three", "first", "second", "last",
+    "energy", "materials", "resources", "rare", "earth", "earths", "group", "company", "corporation", "chemical",
+    "elements", "element", "technologies", "minerals", "mineral", "metals", "metal", "magnetics", "magnet",
+    "magnets", "power", "national", "international", "china", "japan", "general", "motors",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -154,6 +47,7 @@ class EntityIndex:
         self._free: set[str] = set()  # keys that some case-insensitive name also has
         self._max_tokens = 1
         self._fuzzy_keys: list[str] | None = None
+        self._fuzzy_pool: list[str] | None = None
 
     # -- building ----------------------------------------------------------------------
     def add(self, label: str, name: str, aliases: Iterable[str] = (), *, case_sensitive: Iterable[str] = ()) -> None:
@@ -172,6 +66,7 @@ class EntityIndex:
                 self._free.add(key)
             self._max_tokens = max(self._max_tokens, len(key.split()))
         self._fuzzy_keys = None
+        self._fuzzy_pool = None
 
     def entities(self, label: str | None = None) -> list[Entity]:
         seen: dict[Entity, None] = {}
@@ -203,52 +98,43 @@ class EntityIndex:
             (m.group(0).rstrip(".'’"), m.start(), m.start() + len(m.group(0).rstrip(".'’")))
             for m in WORD.finditer(text)
         ]
-        found: list[Mention] = []
         taken = [False] * len(tokens)
-        for n in range(min(self._max_tokens, len(tokens)), 0, -1):
+        found = self._scan(text, tokens, taken, range(min(self._max_tokens, len(tokens)), 0, -1), wanted, self._exact)
+        if fuzzy:
+            found += self._scan(text, tokens, taken, (3, 2, 1), wanted, self._fuzzy)
+        return sorted(found, key=lambda m: m.start)
+
+    def _scan(self, text, tokens, taken, sizes, wanted, match) -> list[Mention]:  # noqa: ANN001
+        """Longest spans of free tokens first; `match(key, surface)` gives (entity candidates, score)."""
+        out: list[Mention] = []
+        for n in sizes:
             for i in range(0, len(tokens) - n + 1):
                 if any(taken[i : i + n]):
                     continue
                 start, end = tokens[i][1], tokens[i + n - 1][2]
                 surface = text[start:end]
-                key = norm_key(surface)
-                ents = self._by_key.get(key)
-                if not ents:
-                    continue
-                if not self._case_ok(key, surface):
-                    continue
+                ents, score = match(norm_key(surface), surface)
                 ent = self._pick(ents, wanted)
                 if ent is None:
                     continue
-                found.append(Mention(ent, start, end, surface))
-                for j in range(i, i + n):
-                    taken[j] = True
-        if fuzzy:
-            found += self._fuzzy_mentions(text, tokens, taken, wanted)
-        return sorted(found, key=lambda m: m.start)
-
-    def _fuzzy_mentions(self, text, tokens, taken, wanted) -> list[Mention]:
-        out: list[Mention] = []
-        keys = [k for k in self._keys() if len(k) >= 5 and k in self._free]
-        for n in (3, 2, 1):
-            for i in range(0, len(tokens) - n + 1):
-                if any(taken[i : i + n]):
-                    continue
-                start, end = tokens[i][1], tokens[i + n - 1][2]
-                surface = text[start:end]
-                key = norm_key(surface)
-                if len(key) < 5 or key in COMMON_WORDS or all(t in COMMON_WORDS for t in key.split()):
-                    continue
-                best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=82)
-                if not best or abs(len(best[0]) - len(key)) > 2 or best[0][:1] != key[:1]:
-                    continue
-                ent = self._pick(self._by_key[best[0]], wanted)
-                if ent is None:
-                    continue
-                out.append(Mention(ent, start, end, surface, best[1]))
-                for j in range(i, i + n):
-                    taken[j] = True
+                out.append(Mention(ent, start, end, surface, score))
+                taken[i : i + n] = [True] * n
         return out
+
+    def _exact(self, key: str, surface: str) -> tuple[list[Entity], float]:
+        ents = self._by_key.get(key, [])
+        return (ents if ents and self._case_ok(key, surface) else []), 100.0
+
+    def _fuzzy(self, key: str, surface: str) -> tuple[list[Entity], float]:
+        parts = key.split()
+        if len(key) < 5 or parts[0] in COMMON_WORDS or parts[-1] in COMMON_WORDS:
+            return [], 0.0
+        if self._fuzzy_pool is None:
+            self._fuzzy_pool = [k for k in self._keys() if len(k) >= 5 and k in self._free]
+        best = process.extractOne(key, self._fuzzy_pool, scorer=fuzz.ratio, score_cutoff=82)
+        if not best or abs(len(best[0]) - len(key)) > 2 or best[0][:1] != key[:1]:
+            return [], 0.0
+        return self._by_key[best[0]], float(best[1])
 
     def _case_ok(self, key: str, surface: str) -> bool:
         surface = re.sub(r"['’]s$", "", surface).replace(".", "")

@@ -6,6 +6,14 @@ import hashlib
 import re
 import unicodedata
 
+# Function words: skipped when matching names, linking questions and retrieving examples.
+STOPWORDS = frozenset(
+    """a an the of in on at to for from by with and or as into about than then is are was were be been being it its
+    this that these those what which who whom whose when where how why many much did does do has have had will would
+    can could should shall may might there their they them his her he she i me my we our us you your any all some each
+    per no not yes also ever now""".split()  # noqa: SIM905
+)
+
 MONTHS = {
     m: i + 1
     for i, names in enumerate(

@@ -20,6 +20,8 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from ingest.text import STOPWORDS
+
 
 @dataclass(frozen=True)
 class Example:
@@ -429,10 +431,6 @@ EXAMPLES: tuple[Example, ...] = (
 
 
 # -- retrieval ------------------------------------------------------------------------------
-_STOP_TEXT = """a an the of in on at to for from by with and or is are was were be been has have had do does did what which
-who whom whose when where how many much there their its it this that these those me my our your i you we they them as
-about into than then any all each per"""
-STOPWORDS = frozenset(_STOP_TEXT.split())
 _ALIASES = {
     "us": "united states", "usa": "united states", "u.s.": "united states", "america": "united states",
     "chinese": "china", "japanese": "japan", "american": "united states", "australian": "australia",

@@ -32,6 +32,20 @@ EXAMPLES_K = 4
 ExecuteRaw = Callable[[str, dict[str, Any]], tuple[str, list[dict[str, Any]]]]
 
 
+def chat_model(settings: Settings, timeout: float = 60) -> Any:
+    """LangChain's ChatOpenAI for the configured OpenAI-compatible endpoint (imported lazily: it is slow)."""
+    from langchain_openai import ChatOpenAI
+
+    return ChatOpenAI(
+        model=settings.openai_model,
+        api_key=settings.openai_api_key or "not-needed",
+        base_url=settings.openai_base_url,
+        temperature=0,
+        timeout=timeout,
+        max_retries=1,
+    )
+
+
 class LLMError(RekgError):
     """The language model could not be reached or gave no usable reply."""
 
@@ -49,17 +63,7 @@ class LLMTranslator:
     @property
     def llm(self) -> Any:
         if self._llm is None:
-            from langchain_openai import ChatOpenAI
-
-            s = self.settings
-            self._llm = ChatOpenAI(
-                model=s.openai_model,
-                api_key=s.openai_api_key or "not-needed",
-                base_url=s.openai_base_url,
-                temperature=0,
-                timeout=60,
-                max_retries=1,
-            )
+            self._llm = chat_model(self.settings)
         return self._llm
 
     def _messages(self, system: str, turns: list[tuple[str, str]]) -> list[Any]:

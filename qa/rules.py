@@ -158,7 +158,7 @@ class RulesTranslator:
 
     def _keep(self, m: Mention, text: str) -> bool:
         """Drop links that are parts of the question's own vocabulary ('rare earths' is a group only when meant)."""
-        return not (m.score < 100 and (m.surface.lower() in STOP or m.surface.lower() in VOCAB))
+        return not (m.score < 100 and any(w in STOP or w in VOCAB for w in words(m.surface)))
 
     # -- translating -----------------------------------------------------------------------
     def translate(self, question: str, history: list[Translation]) -> Translation | None:
