@@ -1,7 +1,7 @@
 """End to end in a real Chromium: `rekg ui` on a fresh data dir, chat, explore, expand, download.
 
 The browser context aborts every request that does not go to 127.0.0.1, which proves the app
-needs no CDN. Screenshots go to tests/artifacts/ (gitignored); the chat one is copied to docs/.
+needs no CDN. Screenshots go to tests/artifacts/ (gitignored).
 """
 
 from __future__ import annotations
@@ -155,9 +155,7 @@ def test_chat_in_browser(browser_page) -> None:  # noqa: ANN001
     ).first.scroll_into_view_if_needed()
     page.mouse.wheel(0, 120)
     page.wait_for_timeout(2500)  # let the graph layout settle for the screenshot
-    shot = _shot(page, "chat.png")
-    (ROOT / "docs").mkdir(exist_ok=True)
-    shutil.copyfile(shot, ROOT / "docs" / "screenshot-chat.png")
+    _shot(page, "chat.png")
     assert "MP Materials" in page.get_by_test_id("stChatMessage").last.inner_text()
     assert not blocked, f"the page tried to reach the network: {blocked[:5]}"
 
