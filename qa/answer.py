@@ -28,6 +28,7 @@ class Translation:
     phrase: Any = None  # callable(rows) -> sentence, or None for the generic phrasing
     empty: str = ""  # what to say when no row comes back
     frame: dict[str, Any] = field(default_factory=dict)  # the parsed question, for follow-ups
+    fallback: Translation | None = None  # a looser reading to try when this one finds nothing
 
 
 @dataclass
@@ -145,6 +146,8 @@ class Asker:
             )
         except (QueryError, StoreUnavailable) as e:
             return Answer(question, "error", str(e), translation.cypher, translation.params, engine=translation.engine)
+        if not rows and translation.fallback is not None:
+            return self.execute(question, translation.fallback)
         return self.build(question, translation, cypher, rows)
 
     def build(self, question: str, t: Translation, cypher: str, rows: list[dict[str, Any]]) -> Answer:

@@ -67,7 +67,7 @@ POLICY_CATEGORY_WORDS = {
     "tariff": {"tariff", "tariffs", "duty", "duties"},
     "agreement": {"agreement", "agreements", "framework", "frameworks", "deal", "deals", "mou", "memorandum",
                   "truce", "arrangement", "declaration", "pact", "signed", "sign", "treaty", "proposal",
-                  "proposals", "propose", "proposed"},
+                  "proposals", "propose", "proposed", "offer", "offered", "offers", "suggested"},
     "investment": {"investment", "investments", "loan", "loans", "equity", "funding", "financing", "stake",
                    "invest", "invested", "grant"},
     "regulation": {"regulation", "regulations", "law", "act", "rules"},
@@ -196,4 +196,5 @@ WH_WORDS = {
 }
 ROLE_IGNORE = {"serves", "served", "serving", "held", "holds", "hold", "office", "role", "position", "job", "title",
                "person", "name", "currently", "now", "time", "graph", "according", "whose", "incumbent", "sitting",
-               "current", "present", "former", "previous", "country", "company", "post", "posts", "seat"}  # fmt: skip
+               "current", "present", "former", "previous", "country", "company", "post", "posts", "seat", "news",
+               "article", "articles", "report", "reports", "reported", "sources", "source", "says", "said"}  # fmt: skip

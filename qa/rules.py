@@ -117,7 +117,12 @@ class RulesTranslator:
             r["d"].lower(): r["name"]
             for r in store.run("MATCH (c:Country) WHERE c.demonym IS NOT NULL RETURN c.name AS name, c.demonym AS d")
         }
-        self.ree_words = {"rare", "earth", "earths", "ree", "rees"}
+        self.person_country = {
+            r["name"]: r["country"]
+            for r in store.run(
+                "MATCH (o:Official) WHERE o.country IS NOT NULL RETURN o.name AS name, o.country AS country"
+            )
+        }
 
     # -- parsing -------------------------------------------------------------------------
     def parse(self, question: str) -> Frame:
@@ -444,7 +449,12 @@ def intent_policy(tr: RulesTranslator, f: Frame) -> Translation | None:
     named = f.names("Policy")
     if not cats and not named and not f.has(POLICY_NOUNS | {"deal", "deals"}):
         return None
-    if f.ents("Official") and f.has(EVENT_WORDS) and not f.has(POLICY_NOUNS):
+    if (
+        f.ents("Official")
+        and f.has(EVENT_WORDS)
+        and not f.has(POLICY_NOUNS)
+        and not re.search(r"\bpropos|\boffer", f.text)
+    ):
         return None
     if "export_control" in cats and "suspension" in cats and not re.search(r"suspen", f.text):
         cats.remove("suspension")
@@ -458,6 +468,8 @@ def intent_policy(tr: RulesTranslator, f: Frame) -> Translation | None:
     where: list[str] = []
     matches = ["MATCH (p:Policy)"]
     enactors, targets = _policy_parties(tr, f)
+    if re.search(r"\b(propos\w*|offer\w*|suggest\w*)\b", f.text):
+        where.append("p.policy_type = 'proposal'")
     if named:
         where.append("p.name IN $policies")
         params["policies"] = named
@@ -569,7 +581,7 @@ def intent_policy(tr: RulesTranslator, f: Frame) -> Translation | None:
 
 def _topic_words(f: Frame) -> list[str]:
     """Content words that name no entity and no lexicon term: what the question is about ('Busan', 'framework')."""
-    taken = " ".join(m.surface.lower() for m in f.mentions)
+    taken = " ".join(m.surface.lower() for m in f.mentions if m.entity.label not in ("Application", "Stage"))
     out = []
     for t in words(f.masked):
         if (
@@ -595,15 +607,19 @@ def _policy_parties(tr: RulesTranslator, f: Frame) -> tuple[list[str], list[str]
     """Which countries enact and which are targeted: 'on/against/to/with/from X' marks a target."""
     enactors: list[str] = []
     targets: list[str] = []
-    for m in f.ents("Country"):
+    people = f.ents("Official") if not f.ents("Country") else []
+    for m in f.ents("Country") + people:
+        country = m.entity.name if m.entity.label == "Country" else tr.person_country.get(m.entity.name)
+        if not country:
+            continue
         before = f.question[max(0, m.start - 30) : m.start].lower()
         possessive = bool(re.match(r"['’]s\b", f.question[m.end : m.end + 2])) or m.surface.endswith(("'s", "’s"))
-        if not possessive and re.search(
-            r"\b(on|against|to|with|targeting|toward|towards|from|into|for|and)\s+(the\s+)?$", before
-        ):
-            targets.append(m.entity.name)
-        else:
-            enactors.append(m.entity.name)
+        object_of = re.search(
+            r"\b(on|against|to|with|targeting|toward|towards|from|into|for|and|offer\w*|propos\w*|gave|give\w*|"
+            r"sell\w*|sold|told|urged?|ask\w*|ban\w*|hit)\s+(the\s+)?$",
+            before,
+        )
+        (targets if object_of and not possessive else enactors).append(country)
     for t in f.tokens:
         if t in tr.demonyms and tr.demonyms[t] not in enactors + targets:
             enactors.append(tr.demonyms[t])
@@ -655,17 +671,26 @@ def intent_office(tr: RulesTranslator, f: Frame) -> Translation | None:
     if f.time and f.time.point:
         where.append("(r.start_date IS NULL OR r.start_date <= $at) AND (r.end_date IS NULL OR r.end_date >= $at)")
         params["at"] = f.time.point
-    elif re.search(r"\b(is|current|currently|now|today|incumbent|present)\b", f.text) and not re.search(
-        r"\bwas\b", f.text
-    ):
-        where.append("r.end_date IS NULL")
-    cy = (f"MATCH (o:Official)-[r:HOLDS_OFFICE]->(x) WHERE {' AND '.join(where)} "
-          "RETURN o.name AS person, r.role AS role, x.name AS organisation, r.start_date AS start_date, r.end_date AS end_date, "
-          "r.sources AS _src, o AS _o, r AS _r, x AS _x ORDER BY start_date DESC")  # fmt: skip
+    current = (
+        not (f.time and f.time.point)
+        and bool(re.search(r"\b(is|current|currently|now|today|incumbent|present)\b", f.text))
+        and not re.search(r"\bwas\b", f.text)
+    )
     conf = 0.9 if org_names else 0.7
-    return _t(cy, params, "office_holder", conf,
-              lambda rows: "; ".join(f"{r['person']} ({r['role']}, {r['organisation']}" + (f", from {r['start_date']}" if r['start_date'] else "") + (f" to {r['end_date']}" if r['end_date'] else "") + ")" for r in rows[:5]) + ".",
-              empty="No office holder in the graph matches that role" + (f" at {f.time.prefix}" if f.time else "") + ".")  # fmt: skip
+
+    def holders(conds: list[str], note: str = "") -> Translation:
+        cy = (f"MATCH (o:Official)-[r:HOLDS_OFFICE]->(x) WHERE {' AND '.join(conds)} "
+              "RETURN o.name AS person, r.role AS role, x.name AS organisation, r.start_date AS start_date, r.end_date AS end_date, "
+              "r.sources AS _src, o AS _o, r AS _r, x AS _x ORDER BY start_date DESC")  # fmt: skip
+        return _t(cy, params, "office_holder", conf,
+                  lambda rows: note + "; ".join(f"{r['person']} ({r['role']}, {r['organisation']}" + (f", from {r['start_date']}" if r['start_date'] else "") + (f" to {r['end_date']}" if r['end_date'] else "") + ")" for r in rows[:5]) + ".",
+                  empty="No office holder in the graph matches that role" + (f" at {f.time.prefix}" if f.time else "") + ".")  # fmt: skip
+
+    if current:  # the sitting holder; if the graph records none, say who held it last
+        t = holders(where + ["r.end_date IS NULL"])
+        t.fallback = holders(where, "The graph records no current holder; the most recent: ")
+        return t
+    return holders(where)
 
 
 def intent_company(tr: RulesTranslator, f: Frame) -> Translation | None:
@@ -880,7 +905,8 @@ def intent_event(tr: RulesTranslator, f: Frame) -> Translation | None:
         return _t(cy, params, "event_who", 0.9, lambda rows: join(list(dict.fromkeys(r["participant"] for r in rows)), 20) + " (" + "; ".join(sorted({f"{r['event']}" for r in rows})[:4]) + ").")  # fmt: skip
     cy = (f"{body} RETURN e.name AS event, e.date AS date, e.event_type AS type, e.location AS location, e.duration AS duration, "
           "e.topics AS topics, [(x)-[:PARTICIPATED_IN]->(e) WHERE x:Official | x.name] AS participants, e.sources AS _src, e AS _e ORDER BY date")  # fmt: skip
-    return _t(cy, params, "event_list", 0.75, lambda rows: f"{len(rows)} events: " + "; ".join(f"{r['event']}" for r in rows[:8]) + ".")  # fmt: skip
+    return _t(cy, params, "event_list", 0.75, lambda rows: f"{len(rows)} events: " + "; ".join(
+        f"{r['event']}" + (f", {r['duration']}" if r["duration"] else "") for r in rows[:8]) + ".")  # fmt: skip
 
 
 def intent_uses(tr: RulesTranslator, f: Frame) -> Translation | None:
@@ -1113,7 +1139,30 @@ def intent_activity(tr: RulesTranslator, f: Frame) -> Translation | None:
               lambda rows: f"{ents[0].entity.name} in {f.time.prefix}: " + "; ".join(f"{r['what']} ({r['date']})" for r in rows[:8]) + ".")  # fmt: skip
 
 
+def intent_sources(tr: RulesTranslator, f: Frame) -> Translation | None:
+    """'Which articles mention Akazawa?', 'What sources back Lynas?', 'Which article talks about shipbuilding?'."""
+    if not re.search(r"\b(sources?|articles?|documents?|reports?|stories|story|news)\b", f.text) or f.count:
+        return None
+    articles = bool(re.search(r"\b(articles?|stories|story|news)\b", f.text))
+    ents = list(dict.fromkeys((m.entity.label, m.entity.name) for m in f.mentions))
+    if len(ents) == 1:
+        label, name = ents[0]
+        cy = (f"MATCH (x:{label} {{name: $name}}) MATCH (s:Source) WHERE (s.id IN x.sources OR (s)-[:MENTIONS]->(x)) "
+              + ("AND s.kind = 'article' " if articles else "")
+              + "RETURN DISTINCT s.title AS title, s.date AS date, s.url AS url, s.kind AS kind, [s.id] AS _src ORDER BY date DESC")  # fmt: skip
+        return _t(cy, {"name": name}, "sources_of", 0.85, lambda rows: f"{len(rows)} source(s) on {name}: " + "; ".join(
+            f"{r['title']} ({r['date'] or 'undated'})" for r in rows[:5]) + ".")  # fmt: skip
+    topic = _topic_words(f)
+    if not ents and topic and articles:
+        cy = ("MATCH (s:Source) WHERE s.kind = 'article' AND ANY(t IN $topic WHERE toLower(coalesce(s.text, s.title)) CONTAINS t) "
+              "RETURN s.title AS title, s.date AS date, s.url AS url, [s.id] AS _src ORDER BY date DESC")  # fmt: skip
+        return _t(cy, {"topic": topic}, "articles_about", 0.8, lambda rows: f"{len(rows)} article(s): " + "; ".join(
+            f"{r['title']} ({r['date'] or 'undated'})" for r in rows[:5]) + ".")  # fmt: skip
+    return None
+
+
 INTENTS = [
+    intent_sources,
     intent_activity,
     intent_most,
     intent_neighbours,
