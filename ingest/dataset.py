@@ -502,10 +502,13 @@ def _policies(ctx: _Ctx, row: dict[str, str]) -> None:
         raise ctx.err(f"expected a date such as 2025-04-04 or 2025-04, got {row['date_announced']!r}", "date_announced")
     status, until = policy_status(row["status"])
     pid = row["policy_id"]
+    numbers = re.search(r"Announcements? No\.?\s*([\d, ]+)", row["enacting_body"])
+    aliases = [f"Announcement No. {n}" for n in re.findall(r"\d+", numbers.group(1))] if numbers else []
     ref = ctx.batch.node(
         "Policy",
         pid,
         name=_policy_name(row),
+        aliases=aliases,
         policy_type=row["policy_type"],
         category=policy_category(row["policy_type"]),
         date_announced=announced,

@@ -102,7 +102,7 @@ ROLE_SYNONYMS = {
 HQ_WORDS = {"headquartered", "headquarters", "based", "hq", "located", "home"}
 USE_WORDS = {"used", "use", "uses", "usage", "application", "applications", "needed", "need", "applied"}
 PATH_WORDS = {"connected", "connection", "connections", "related", "relationship", "relationships", "linked",
-              "link", "links", "relate", "tie", "ties"}  # fmt: skip
+              "link", "links", "relate", "tie", "ties", "connects", "connect", "linking", "relation", "relations"}  # fmt: skip
 COUNT_WORDS = ("how many", "number of", "count of")
 STAGE_WORDS = {
     "magnet making": {"magnet", "magnets"},

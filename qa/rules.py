@@ -75,6 +75,18 @@ LINK_LABELS = (
     "Stage",
 )
 ORGS = ("Company", "Organization")
+COMPANY_NOUNS = {
+    "company",
+    "companies",
+    "firm",
+    "firms",
+    "producer",
+    "producers",
+    "makers",
+    "maker",
+    "manufacturers",
+    "corporations",
+}
 PERSON_ORG = ("Official", "Company", "Organization")
 
 
@@ -230,6 +242,11 @@ def _minerals(f: Frame, tr: RulesTranslator) -> list[str]:
 
 def intent_attribute(tr: RulesTranslator, f: Frame) -> Translation | None:
     """'What is the symbol of dysprosium?', 'atomic number of Nd', 'classification of yttrium'."""
+    number = re.search(r"\b(\d{1,3})\b", f.masked)
+    if number and f.has({"number", "atomic"}) and all(m.entity.name.startswith("Rare earths") for m in f.mentions):
+        cy = "MATCH (m:Mineral) WHERE m.atomic_number = $z RETURN m.name AS mineral, m.symbol AS symbol, m.atomic_number AS atomic_number, m.sources AS _src"
+        return _t(cy, {"z": int(number.group(1))}, "attribute_reverse", 0.85,
+                  lambda rows: f"{rows[0]['mineral']} ({rows[0]['symbol']}) has atomic number {rows[0]['atomic_number']}.")  # fmt: skip
     if len(f.mentions) != 1:
         return None
     m = f.mentions[0]
@@ -249,7 +266,7 @@ def intent_attribute(tr: RulesTranslator, f: Frame) -> Translation | None:
 
 def intent_classified(tr: RulesTranslator, f: Frame) -> Translation | None:
     """'Which rare earths are classified as heavy?', 'list the light rare earth elements'."""
-    cls = next((c for c in ("heavy", "light") if c in f.tokens), None)
+    cls = next((c for c in ("neither", "heavy", "light") if c in f.tokens), None)
     if not cls or f.ents("Country", "Company", "Official", "Policy"):
         return None
     specific = [n for n in f.names("Mineral") if not n.startswith("Rare earths")]
@@ -704,21 +721,7 @@ def intent_company(tr: RulesTranslator, f: Frame) -> Translation | None:
     ):
         stages.remove("magnet making")
     stage = stages[0] if stages else None
-    asks_companies = f.has(
-        {
-            "company",
-            "companies",
-            "firm",
-            "firms",
-            "producer",
-            "producers",
-            "makers",
-            "maker",
-            "manufacturers",
-            "corporations",
-            "who",
-        }
-    )
+    asks_companies = f.has(COMPANY_NOUNS | {"who"})
     companies = f.ents("Company", "Organization")
     if (
         hq
@@ -732,6 +735,16 @@ def intent_company(tr: RulesTranslator, f: Frame) -> Translation | None:
                   lambda rows: f"{rows[0]['company']} is headquartered in {rows[0]['country']}" + (f" ({rows[0]['city']})" if rows[0]['city'] else "") + ".")  # fmt: skip
     nat_or_country = bool(f.names("Country")) or any(t in tr.demonyms for t in f.tokens)
     listing = bool(re.search(r"\b(companies|firms|corporations)\b", f.text))
+    if (
+        listing
+        and f.names("Country")
+        and re.search(r"\b(operat\w*|active|present|plants?|facilit\w*|sites?)\b", f.text)
+        and not companies
+    ):
+        cy = ("MATCH (c:Company)-[o:OPERATES]->(x:Facility)-[l:LOCATED_IN]->(k:Country) WHERE k.name IN $countries "
+              "RETURN c.name AS company, x.name AS facility, k.name AS country, x.sources AS _src, c AS _c, o AS _o, x AS _x, l AS _l, k AS _k ORDER BY company")  # fmt: skip
+        return _t(cy, {"countries": f.names("Country")}, "companies_operating_in", 0.9,
+                  lambda rows: join(list(dict.fromkeys(r["company"] for r in rows))) + " (" + "; ".join(r["facility"] for r in rows[:6]) + ").")  # fmt: skip
     if not (hq or stage or (listing and nat_or_country)) or not asks_companies or companies:
         return None
     if (
@@ -828,15 +841,29 @@ def intent_company_relations(tr: RulesTranslator, f: Frame) -> Translation | Non
         cy = (
             f"MATCH (a)-[r]->(b) WHERE type(r) IN $types AND (a.name = $name OR b.name = $name) {ret} ORDER BY from, to"
         )
-    return _t(cy, params, "company_relations", 0.88,
-              lambda rows: "; ".join(f"{r['from']} {r['relationship'].replace('_', ' ').lower()} {r['to']}" for r in rows[:10]) + ".")  # fmt: skip
+
+    def sentence(rows: list[dict[str, Any]]) -> str:
+        return (
+            "; ".join(f"{r['from']} {r['relationship'].replace('_', ' ').lower()} {r['to']}" for r in rows[:10]) + "."
+        )
+
+    t = _t(cy, params, "company_relations", 0.88, sentence)
+    wider = ["SUPPLIES", "INVESTS_IN", "PARTNERS_WITH"]
+    if set(kinds) != set(wider):  # no such link recorded: show the other business links ("partners" of Lynas)
+        t.fallback = _t(cy, params | {"types": wider}, "company_relations", 0.88, sentence)
+    return t
 
 
 def intent_event(tr: RulesTranslator, f: Frame) -> Translation | None:
     """Calls, meetings and signings: who met whom, where, when."""
     place = re.search(r"\b(?:in|at)\s+([A-Z][\w\-]+)", f.masked)
     happened = bool(re.search(r"\b(happened|took place|events?|occurred)\b", f.text))
-    if not f.has(EVENT_WORDS) and not (place and f.wh == "who" and f.ents("Official")) and not (happened and f.time):
+    represented = bool(re.search(r"\b(represent\w*|delegation|negotiat\w*|attend\w*)\b", f.text))
+    if (
+        not f.has(EVENT_WORDS)
+        and not (place and f.wh == "who" and (f.ents("Official") or represented))
+        and not (happened and f.time)
+    ):
         return None
     people = f.ents("Official", "Company", "Organization")
     countries = f.ents("Country")
@@ -889,14 +916,26 @@ def intent_event(tr: RulesTranslator, f: Frame) -> Translation | None:
             body += (" WITH e, [t IN $topic WHERE toLower(coalesce(e.topics, '') + ' ' + coalesce(e.description, '') + ' ' + e.event_type + ' ' + "
                      "reduce(s = '', x IN [(e)-[:RESULTED_IN]->(pp) | pp.name] | s + ' ' + toLower(x))) CONTAINS t] AS hits "
                      "ORDER BY size(hits) DESC, e.date")  # fmt: skip
+        first = re.search(r"\b(first|earliest)\b", f.text)
+        last = re.search(r"\b(last|latest|most recent)\b", f.text)
+        if first or last:
+            body = (
+                " ".join(matches)
+                + (" WHERE " + " AND ".join(where) if where else "")
+                + f" WITH e ORDER BY e.date {'ASC' if first else 'DESC'}"
+            )
+            topic = []
         cy = (f"{body} RETURN e.name AS event, e.date AS date, e.end_date AS end_date, e.event_type AS type, e.location AS location, "
-              "e.duration AS duration, e.sources AS _src, e AS _e" + (" LIMIT 5" if topic else " ORDER BY date"))  # fmt: skip
+              "e.duration AS duration, e.sources AS _src, e AS _e" + (" LIMIT 1" if first or last else " LIMIT 5" if topic else " ORDER BY date"))  # fmt: skip
         return _t(cy, params, "event_when", 0.9, lambda rows: "; ".join(f"{r['event']}: {r['date']}" + (f" in {r['location']}" if r['location'] else "") for r in rows[:3]) + ".")  # fmt: skip
     if f.wh in ("who", "whom") or re.search(
         r"\bwith whom\b|\bwho\b|\b(which|what) (officials|people|leaders|participants|ministers|persons)\b", f.text
     ):
         ex = "AND NOT o.name IN $who " if who else ""
         params["who"] = who
+        if not who and countries:  # "Who represented China in Geneva?": that country's people
+            ex += "AND o.country IN $nationals "
+            params["nationals"] = [c.entity.name for c in countries]
         cy = (f"{body} MATCH (o)-[pa:PARTICIPATED_IN]->(e) WHERE (o:Official OR o:Company OR o:Organization) {ex}"
               "RETURN DISTINCT o.name AS participant, e.name AS event, e.date AS date, e.location AS location, pa.note AS note, "
               "e.sources AS _src, o AS _o, pa AS _r, e AS _e ORDER BY "
@@ -1032,8 +1071,14 @@ def intent_count_label(tr: RulesTranslator, f: Frame) -> Translation | None:
     label = next((n.label for n in NODE_BY_LABEL.values() if noun in n.nouns), None)
     if not label:
         return None
-    cy = f"MATCH (n:{label}) RETURN count(n) AS count, collect(n.sources)[0..25] AS _src"
-    return _t(cy, {}, "count_label", 0.75, lambda rows: f"The graph holds {rows[0]['count']} {noun}.")
+    params: dict[str, Any] = {}
+    when = ""
+    if f.time and label in ("Event", "Policy"):
+        when = " WHERE " + ("n.date" if label == "Event" else "n.date_announced") + " STARTS WITH $when"
+        params["when"] = f.time.prefix
+    cy = f"MATCH (n:{label}){when} RETURN count(n) AS count, collect(n.sources)[0..25] AS _src"
+    period = f" in {f.time.prefix}" if params else ""
+    return _t(cy, params, "count_label", 0.75, lambda rows: f"The graph holds {rows[0]['count']} {noun}{period}.")
 
 
 NOUN_LABEL = {noun: n.label for n in NODE_BY_LABEL.values() for noun in n.nouns if n.label != "Source"}
