@@ -1137,7 +1137,7 @@ def intent_most(tr: RulesTranslator, f: Frame) -> Translation | None:
         where.append(("c.date_announced" if counted == "Policy" else "c.date") + " STARTS WITH $when")
         params["when"] = f.time.prefix
     cy = (f"MATCH {pattern}" + (" WHERE " + " AND ".join(where) if where else "")
-          + f" RETURN t.name AS {target.lower()}, count(DISTINCT c) AS {cw}, collect(DISTINCT c.name)[0..10] AS examples, "
+          + f" WITH t, r, c ORDER BY c.name RETURN t.name AS {target.lower()}, count(DISTINCT c) AS {cw}, collect(DISTINCT c.name)[0..10] AS examples, "
           "collect(r.sources)[0..10] AS _src ORDER BY " + cw + " DESC LIMIT 10")  # fmt: skip
     return _t(cy, params, "most", 0.88,
               lambda rows: f"{rows[0][target.lower()]} has the most {cw} ({rows[0][cw]}); then " + join([f"{r[target.lower()]} ({r[cw]})" for r in rows[1:5]]) + ".")  # fmt: skip
