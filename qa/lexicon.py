@@ -34,6 +34,9 @@ METRIC_WORDS = {
     "percentage": "share",
     "reliance": "import_reliance",
     "dependence": "import_reliance",
+    "rely": "import_reliance",
+    "relies": "import_reliance",
+    "dependent": "import_reliance",
     "capacity": "capacity",
 }
 SUPERLATIVE = {

@@ -267,7 +267,7 @@ def intent_attribute(tr: RulesTranslator, f: Frame) -> Translation | None:
 def intent_classified(tr: RulesTranslator, f: Frame) -> Translation | None:
     """'Which rare earths are classified as heavy?', 'list the light rare earth elements'."""
     cls = next((c for c in ("neither", "heavy", "light") if c in f.tokens), None)
-    if not cls or f.ents("Country", "Company", "Official", "Policy"):
+    if not cls or f.ents("Country", "Company", "Official", "Policy") or f.has(COMPANY_NOUNS):
         return None
     specific = [n for n in f.names("Mineral") if not n.startswith("Rare earths")]
     if specific and f.wh in ("is", "are", "was", "what", "which"):
@@ -311,7 +311,8 @@ def intent_production(tr: RulesTranslator, f: Frame) -> Translation | None:
         return None
     if re.search(r"\b(compan\w*|firms?|makers?|manufacturers?|corporations?)\b", f.text):
         return None
-    minerals = [n for n in f.names("Mineral")] or ["Rare earths"]
+    asks_which_minerals = bool(re.search(r"\b(which|what) (minerals|elements|metals|commodities)\b", f.text))
+    minerals = [n for n in f.names("Mineral")] or ([] if asks_which_minerals else ["Rare earths"])
     countries = [n for n in f.names("Country") if n not in f.outside]
     if f.order and countries == ["World"]:
         countries = []
@@ -319,7 +320,9 @@ def intent_production(tr: RulesTranslator, f: Frame) -> Translation | None:
     countries += [c for c in nationality if c not in countries]
     rel = "HAS_RESERVES" if reserves else "PRODUCES"
     params: dict[str, Any] = {"minerals": minerals}
-    where = ["m.name IN $minerals", "r.latest = true"]
+    where = ["m.name IN $minerals", "r.latest = true"] if minerals else ["r.latest = true"]
+    if re.search(r"\b(entirely|fully|completely|totally|100 ?%|wholly)\b", f.text):
+        where.append("r.value >= 100")
     computed_share = metric_kind == "share" and production and not re.search(r"refin|separat|magnet|process", f.text)
     if metric_kind and not reserves and not computed_share:
         rel = "HAS_METRIC"
@@ -415,7 +418,8 @@ def _plural_ask(f: Frame) -> bool:
 
 def _latest_year(tr: RulesTranslator, rel: str, minerals: list[str]) -> int:
     rows = tr.store.run(
-        f"MATCH (c:Country)-[r:{rel}]->(m:Mineral) WHERE m.name IN $minerals AND r.latest = true AND c.kind = 'country' "
+        f"MATCH (c:Country)-[r:{rel}]->(m:Mineral) WHERE (size($minerals) = 0 OR m.name IN $minerals) AND r.latest = true "
+        "AND c.kind = 'country' "
         "RETURN max(r.year) AS y",
         {"minerals": minerals},
     )
@@ -435,8 +439,12 @@ def _val(r: dict[str, Any]) -> str:
 
 
 def _value_sentence(rows: list[dict[str, Any]], rel: str) -> str:
-    parts = [f"{r['country']} {r['year']}: {_val(r)} ({r['edition']})" for r in rows[:8]]
-    return f"{rows[0]['mineral']} {_what(rel)}: " + "; ".join(parts) + "."
+    several = len({r["mineral"] for r in rows}) > 1
+    parts = [
+        f"{r['country']}{' ' + r['mineral'] if several else ''} {r['year']}: {_val(r)} ({r['edition']})"
+        for r in rows[:8]
+    ]
+    return ("" if several else f"{rows[0]['mineral']} {_what(rel)}: ") + "; ".join(parts) + "."
 
 
 def _rank_sentence(rows: list[dict[str, Any]], rel: str, rank: int | None) -> str:
@@ -487,6 +495,27 @@ def intent_policy(tr: RulesTranslator, f: Frame) -> Translation | None:
     enactors, targets = _policy_parties(tr, f)
     if re.search(r"\b(propos\w*|offer\w*|suggest\w*)\b", f.text):
         where.append("p.policy_type = 'proposal'")
+    elif "agreement" in cats:  # proposals are not agreements signed
+        where.append("p.policy_type <> 'proposal'")
+    listing = f.wh in ("which", "what", "list", "show", "name", "") and not re.match(
+        r"^(is|are|was|were|has|have|did|does)\b", f.text
+    )
+    status_filter = next(
+        (
+            st
+            for st, rx in (
+                ("suspended", r"\b(currently |now |are |were )?suspended\b"),
+                ("in_force", r"\b(in force|in effect|active)\b"),
+            )
+            if re.search(rx, f.text)
+        ),
+        None,
+    )
+    if listing and status_filter and not named:
+        where.append("p.status = $status")
+        params["status"] = status_filter
+        if "suspension" in cats and len(cats) > 1:
+            cats.remove("suspension")
     if named:
         where.append("p.name IN $policies")
         params["policies"] = named
@@ -509,7 +538,7 @@ def intent_policy(tr: RulesTranslator, f: Frame) -> Translation | None:
     mins = f.names("Mineral")
     ask_minerals = bool(
         re.search(
-            r"\b(which|what)\s+(\w+\s+)?(minerals|elements|rare earths|metals|materials|commodities|items|rees|ree)\b",
+            r"\b(which|what)\s+(\w+\s+){0,2}(minerals|elements|rare earths|metals|materials|commodities|items|rees|ree)\b",
             f.text,
         )
     ) or (
@@ -529,7 +558,7 @@ def intent_policy(tr: RulesTranslator, f: Frame) -> Translation | None:
     body = " ".join(matches) + (" WHERE " + " AND ".join(where) if where else "")
     body = body.replace(" WHERE cm.name IN $minerals WHERE ", " WHERE cm.name IN $minerals AND ")
     if re.search(r"\b(which|what) (countries|nations)\b", f.text):
-        params["exclude"] = enactors
+        params["exclude"] = enactors + targets
         cy = (f"{body} MATCH (p)-[x:TARGETS|ENACTED]-(t:Country) WHERE NOT t.name IN $exclude AND t.kind <> 'aggregate' "
               "RETURN t.name AS country, count(DISTINCT p) AS policies, collect(DISTINCT p.name) AS policy_names, "
               "collect(p.sources) AS _src ORDER BY policies DESC")  # fmt: skip
@@ -588,7 +617,7 @@ def intent_policy(tr: RulesTranslator, f: Frame) -> Translation | None:
         order = "relevance DESC, announced"
     cy = f"{body} RETURN DISTINCT {ret} ORDER BY {order}"
     if f.wh == "when":
-        return _t(cy, params, "policy_when", 0.9, lambda rows: "; ".join(f"{r['policy']}: announced {r['announced']}" + (f", effective {r['effective']}" if r['effective'] and r['effective'] != r['announced'] else "") for r in rows[:6]) + ".")  # fmt: skip
+        return _t(cy, params, "policy_when", 0.9, lambda rows: "; ".join(f"{r['policy']}: announced {r['announced']}" + (f", effective {r['effective']}" if r['effective'] and r['effective'] != r['announced'] else "") + (f", suspended until {r['suspended_until']}" if r['suspended_until'] else "") for r in rows[:6]) + ".")  # fmt: skip
     if status_q:
         return _t(cy, params, "policy_status", 0.9, lambda rows: "; ".join(
             f"{r['policy']} ({r['announced']}) is {str(r['status']).replace('_', ' ')}" + (f" until {r['suspended_until']}" if r['suspended_until'] else "") + (f" — {r['status_as_stated']}" if r['status_as_stated'] else "") for r in rows[:6]) + ".")  # fmt: skip
@@ -875,7 +904,7 @@ def intent_event(tr: RulesTranslator, f: Frame) -> Translation | None:
             loc = cand
     if not loc:
         m2 = re.search(r"\bthe\s+((?:[A-Z][\w\-]+\s+)+)(talks|negotiations|meeting|summit|round)", f.masked)
-        if m2:
+        if m2 and not any(m2.start(1) <= x.start < m2.end(1) and x.entity.label in PERSON_ORG for x in f.mentions):
             loc = m2.group(1).strip()
             countries = [c for c in countries if c.surface != loc]
     if not people and not countries and not loc and not (happened and f.time):
@@ -910,6 +939,15 @@ def intent_event(tr: RulesTranslator, f: Frame) -> Translation | None:
     ]
     topic = [t for t in topic if not any(t in norm.lower() for norm in [x.surface for x in f.mentions])]
     body = " ".join(matches) + (" WHERE " + " AND ".join(where) if where else "")
+    if f.count:
+        cy = f"{body} RETURN count(DISTINCT e) AS events, collect(e.name)[0..10] AS examples, collect(e.sources)[0..10] AS _src"
+        return _t(
+            cy,
+            params,
+            "event_count",
+            0.88,
+            lambda rows: f"{rows[0]['events']} events: " + "; ".join(rows[0]["examples"][:5]) + ".",
+        )
     if f.wh == "when" or (f.wh in ("what", "") and "date" in f.tokens):
         if topic:
             params["topic"] = [t[:7] for t in topic]
@@ -931,7 +969,8 @@ def intent_event(tr: RulesTranslator, f: Frame) -> Translation | None:
     if f.wh in ("who", "whom") or re.search(
         r"\bwith whom\b|\bwho\b|\b(which|what) (officials|people|leaders|participants|ministers|persons)\b", f.text
     ):
-        ex = "AND NOT o.name IN $who " if who else ""
+        attended = re.search(r"\b(attend\w*|took part|take part|participa\w*|present|were at|was at)\b", f.text)
+        ex = "AND NOT o.name IN $who " if who and not attended else ""
         params["who"] = who
         if not who and countries:  # "Who represented China in Geneva?": that country's people
             ex += "AND o.country IN $nationals "
