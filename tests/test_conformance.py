@@ -109,7 +109,7 @@ def test_dialect_differences_are_pinned(both, what, neo4j_only, portable):
 
 
 def test_paths_through_a_node_twice_differ_so_the_app_asks_for_simple_paths(both):
-    from qa.rules import DISTINCT_NODES
+    from qa.frame import DISTINCT_NODES
 
     base = ("MATCH (a:Company {name: 'JOGMEC'}), (b:Company {name: 'Lynas Rare Earths'}) MATCH p = (a)-[*1..3]-(b) "
             "WHERE NONE(n IN nodes(p) WHERE n:Source) {extra} RETURN count(p) AS c")  # fmt: skip

@@ -1,0 +1,42 @@
+"""The translator's intents: each claims the question frames it can answer and builds parameterised Cypher.
+
+The order matters only for ties: the highest confidence wins (qa/rules.py).
+"""
+
+from __future__ import annotations
+
+from qa.intents.companies import intent_activities, intent_company, intent_company_relations
+from qa.intents.entities import (
+    intent_activity,
+    intent_attribute,
+    intent_classified,
+    intent_count_label,
+    intent_describe,
+    intent_neighbours,
+    intent_path,
+    intent_sources,
+    intent_uses,
+)
+from qa.intents.people import intent_event, intent_office
+from qa.intents.policies import intent_policy
+from qa.intents.statistics import intent_most, intent_production
+
+INTENTS = [
+    intent_sources,
+    intent_activity,
+    intent_most,
+    intent_neighbours,
+    intent_activities,
+    intent_count_label,
+    intent_attribute,
+    intent_classified,
+    intent_production,
+    intent_policy,
+    intent_office,
+    intent_company,
+    intent_company_relations,
+    intent_event,
+    intent_uses,
+    intent_path,
+    intent_describe,
+]

@@ -1,0 +1,196 @@
+"""Offices held over time, and the calls, meetings and signings people took part in."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from qa.answer import Translation
+from qa.frame import (
+    PERSON_ORG,
+    Frame,
+    translation,
+)
+from qa.lexicon import (
+    EVENT_WORDS,
+    OFFICE_WORDS,
+    ROLE_IGNORE,
+    ROLE_SYNONYMS,
+    STOP,
+    words,
+)
+from qa.phrase import join
+
+if TYPE_CHECKING:
+    from qa.rules import RulesTranslator
+
+
+def intent_office(tr: RulesTranslator, f: Frame) -> Translation | None:
+    """'Who is the CEO of MP Materials?', 'Who was Japan's prime minister in June 2025?', 'What office does X hold?'."""
+    people = f.ents("Official")
+    if people and (
+        f.has({"role", "office", "position", "job", "title"}) or re.match(r"^(who|what) (is|was) \S+( \S+)?$", f.text)
+    ):
+        cy = ("MATCH (o:Official {name: $name})-[r:HOLDS_OFFICE]->(x) RETURN o.name AS person, r.role AS role, x.name AS organisation, "
+              "r.start_date AS start_date, r.end_date AS end_date, r.sources AS _src, o AS _o, r AS _r, x AS _x ORDER BY start_date")  # fmt: skip
+        return translation(cy, {"name": people[0].entity.name}, "offices_of", 0.85,
+                  lambda rows: f"{rows[0]['person']}: " + "; ".join(f"{r['role']} ({r['organisation']}, {r['start_date'] or '?'} – {r['end_date'] or 'present'})" for r in rows) + ".")  # fmt: skip
+    if f.wh not in ("who", "which", "name", "list", "") or not f.has(OFFICE_WORDS):
+        return None
+    if f.has(EVENT_WORDS - {"hold", "held"}) and people:
+        return None
+    orgs = f.ents("Country", "Company", "Organization")
+    nationality = [tr.demonyms[t] for t in f.tokens if t in tr.demonyms]
+    org_names = [m.entity.name for m in orgs] + [n for n in nationality if n not in [m.entity.name for m in orgs]]
+    role_text = f.masked.lower()
+    for m in sorted(f.mentions, key=lambda m: -m.start):
+        role_text = role_text[: m.start] + " " + role_text[m.end :]
+    role_text = re.sub(r"'s\b", " ", role_text)
+    tokens: list[str] = []
+    for phrase, repl in ROLE_SYNONYMS.items():
+        if re.search(rf"\b{re.escape(phrase)}\b", role_text):
+            tokens += repl
+            role_text = re.sub(rf"\b{re.escape(phrase)}\b", " ", role_text)
+    for t in words(role_text):
+        if t in STOP or t in tr.demonyms or re.fullmatch(r"\d+", t) or t in ROLE_IGNORE:
+            continue
+        tokens.append(t)
+    tokens = [t[:6] if len(t) > 6 else t for t in tokens]
+    leader = re.search(r"\b(heads?|leads?|runs?|leader|in charge|boss|chief)\b", f.text) and not tokens
+    if not tokens and not (leader and org_names):
+        return None
+    params: dict[str, Any] = {"tokens": list(dict.fromkeys(tokens))}
+    where = ["ALL(t IN $tokens WHERE toLower(r.role) CONTAINS t)"]
+    if leader:
+        where = ["ANY(t IN $lead WHERE toLower(r.role) CONTAINS t)"]
+        params["lead"] = ["ceo", "prime minister", "president", "managing director", "executive director", "chair"]
+    if org_names:
+        where.append("x.name IN $orgs")
+        params["orgs"] = org_names
+    if f.time and f.time.point:
+        where.append("(r.start_date IS NULL OR r.start_date <= $at) AND (r.end_date IS NULL OR r.end_date >= $at)")
+        params["at"] = f.time.point
+    current = (
+        not (f.time and f.time.point)
+        and bool(re.search(r"\b(is|current|currently|now|today|incumbent|present)\b", f.text))
+        and not re.search(r"\bwas\b", f.text)
+    )
+    conf = 0.9 if org_names else 0.7
+
+    def holders(conds: list[str], note: str = "") -> Translation:
+        cy = (f"MATCH (o:Official)-[r:HOLDS_OFFICE]->(x) WHERE {' AND '.join(conds)} "
+              "RETURN o.name AS person, r.role AS role, x.name AS organisation, r.start_date AS start_date, r.end_date AS end_date, "
+              "r.sources AS _src, o AS _o, r AS _r, x AS _x ORDER BY start_date DESC")  # fmt: skip
+        return translation(cy, params, "office_holder", conf,
+                  lambda rows: note + "; ".join(f"{r['person']} ({r['role']}, {r['organisation']}" + (f", from {r['start_date']}" if r['start_date'] else "") + (f" to {r['end_date']}" if r['end_date'] else "") + ")" for r in rows[:5]) + ".",
+                  empty="No office holder in the graph matches that role" + (f" at {f.time.prefix}" if f.time else "") + ".")  # fmt: skip
+
+    if current:  # the sitting holder; if the graph records none, say who held it last
+        t = holders(where + ["r.end_date IS NULL"])
+        t.fallback = holders(where, "The graph records no current holder; the most recent: ")
+        return t
+    return holders(where)
+
+
+def intent_event(tr: RulesTranslator, f: Frame) -> Translation | None:
+    """Calls, meetings and signings: who met whom, where, when."""
+    place = re.search(r"\b(?:in|at)\s+([A-Z][\w\-]+)", f.masked)
+    happened = bool(re.search(r"\b(happened|took place|events?|occurred)\b", f.text))
+    represented = bool(re.search(r"\b(represent\w*|delegation|negotiat\w*|attend\w*)\b", f.text))
+    if (
+        not f.has(EVENT_WORDS)
+        and not (place and f.wh == "who" and (f.ents("Official") or represented))
+        and not (happened and f.time)
+    ):
+        return None
+    people = f.ents("Official", "Company", "Organization")
+    countries = f.ents("Country")
+    loc = None
+    m = re.search(r"\b(?:in|at)\s+([A-Z][\w\-]+(?:\s+[A-Z][\w\-]+)*)", f.masked)
+    if m:
+        cand = m.group(1)
+        if not any(m.start(1) <= x.start < m.end(1) and x.entity.label in PERSON_ORG for x in f.mentions):
+            loc = cand
+    if not loc:
+        m2 = re.search(r"\bthe\s+((?:[A-Z][\w\-]+\s+)+)(talks|negotiations|meeting|summit|round)", f.masked)
+        if m2 and not any(m2.start(1) <= x.start < m2.end(1) and x.entity.label in PERSON_ORG for x in f.mentions):
+            loc = m2.group(1).strip()
+            countries = [c for c in countries if c.surface != loc]
+    if not people and not countries and not loc and not (happened and f.time):
+        return None
+    params: dict[str, Any] = {}
+    matches = []
+    who = [x.entity.name for x in people]
+    who = list(dict.fromkeys(who))
+    for i, n in enumerate(who[:3]):
+        matches.append(f"MATCH (p{i} {{name: $p{i}}})-[:PARTICIPATED_IN]->(e:Event)")
+        params[f"p{i}"] = n
+    if not who and not countries:
+        matches.append("MATCH (e:Event)")
+    if not who:
+        for i, c in enumerate([x.entity.name for x in countries][:2]):
+            matches.append(f"MATCH (:Country {{name: $c{i}}})-[:PARTICIPATED_IN]->(e:Event)")
+            params[f"c{i}"] = c
+    where = []
+    if loc and not any(loc.lower() == x.surface.lower() for x in countries):
+        where.append("toLower(e.location) CONTAINS $loc")
+        params["loc"] = loc.lower()
+    elif loc:
+        where.append("(toLower(e.location) CONTAINS $loc OR e.location IS NULL)")
+        params["loc"] = loc.lower()
+    if f.time and f.time.prefix:
+        where.append("e.date STARTS WITH $when")
+        params["when"] = f.time.prefix
+    topic = [
+        t
+        for t in f.tokens
+        if t not in STOP and t not in EVENT_WORDS and len(t) > 3 and t not in {"scheduled", "with", "about"}
+    ]
+    topic = [t for t in topic if not any(t in norm.lower() for norm in [x.surface for x in f.mentions])]
+    body = " ".join(matches) + (" WHERE " + " AND ".join(where) if where else "")
+    if f.count:
+        cy = f"{body} RETURN count(DISTINCT e) AS events, collect(e.name)[0..10] AS examples, collect(e.sources)[0..10] AS _src"
+        return translation(
+            cy,
+            params,
+            "event_count",
+            0.88,
+            lambda rows: f"{rows[0]['events']} events: " + "; ".join(rows[0]["examples"][:5]) + ".",
+        )
+    if f.wh == "when" or (f.wh in ("what", "") and "date" in f.tokens):
+        if topic:
+            params["topic"] = [t[:7] for t in topic]
+            body += (" WITH e, [t IN $topic WHERE toLower(coalesce(e.topics, '') + ' ' + coalesce(e.description, '') + ' ' + e.event_type + ' ' + "
+                     "reduce(s = '', x IN [(e)-[:RESULTED_IN]->(pp) | pp.name] | s + ' ' + toLower(x))) CONTAINS t] AS hits "
+                     "ORDER BY size(hits) DESC, e.date")  # fmt: skip
+        first = re.search(r"\b(first|earliest)\b", f.text)
+        last = re.search(r"\b(last|latest|most recent)\b", f.text)
+        if first or last:
+            body = (
+                " ".join(matches)
+                + (" WHERE " + " AND ".join(where) if where else "")
+                + f" WITH e ORDER BY e.date {'ASC' if first else 'DESC'}"
+            )
+            topic = []
+        cy = (f"{body} RETURN e.name AS event, e.date AS date, e.end_date AS end_date, e.event_type AS type, e.location AS location, "
+              "e.duration AS duration, e.sources AS _src, e AS _e" + (" LIMIT 1" if first or last else " LIMIT 5" if topic else " ORDER BY date"))  # fmt: skip
+        return translation(cy, params, "event_when", 0.9, lambda rows: "; ".join(f"{r['event']}: {r['date']}" + (f" in {r['location']}" if r['location'] else "") for r in rows[:3]) + ".")  # fmt: skip
+    if f.wh in ("who", "whom") or re.search(
+        r"\bwith whom\b|\bwho\b|\b(which|what) (officials|people|leaders|participants|ministers|persons)\b", f.text
+    ):
+        attended = re.search(r"\b(attend\w*|took part|take part|participa\w*|present|were at|was at)\b", f.text)
+        ex = "AND NOT o.name IN $who " if who and not attended else ""
+        params["who"] = who
+        if not who and countries:  # "Who represented China in Geneva?": that country's people
+            ex += "AND o.country IN $nationals "
+            params["nationals"] = [c.entity.name for c in countries]
+        cy = (f"{body} MATCH (o)-[pa:PARTICIPATED_IN]->(e) WHERE (o:Official OR o:Company OR o:Organization) {ex}"
+              "RETURN DISTINCT o.name AS participant, e.name AS event, e.date AS date, e.location AS location, pa.note AS note, "
+              "e.sources AS _src, o AS _o, pa AS _r, e AS _e ORDER BY "
+              + ("CASE WHEN toLower(coalesce(note, '')) CONTAINS 'scheduled' THEN 0 ELSE 1 END, " if re.search(r"\b(scheduled|due|will|plan\w*)\b", f.text) else "")
+              + "date")  # fmt: skip
+        return translation(cy, params, "event_who", 0.9, lambda rows: join(list(dict.fromkeys(r["participant"] for r in rows)), 20) + " (" + "; ".join(sorted({f"{r['event']}" for r in rows})[:4]) + ").")  # fmt: skip
+    cy = (f"{body} RETURN e.name AS event, e.date AS date, e.event_type AS type, e.location AS location, e.duration AS duration, "
+          "e.topics AS topics, [(x)-[:PARTICIPATED_IN]->(e) WHERE x:Official | x.name] AS participants, e.sources AS _src, e AS _e ORDER BY date")  # fmt: skip
+    return translation(cy, params, "event_list", 0.75, lambda rows: f"{len(rows)} events: " + "; ".join(
+        f"{r['event']}" + (f", {r['duration']}" if r["duration"] else "") for r in rows[:8]) + ".")  # fmt: skip
