@@ -24,7 +24,7 @@ def rel_words(rel_type: str) -> set[str]:
     return set(REL_BY_TYPE[rel_type].words)
 
 
-PRODUCTION_WORDS = rel_words("PRODUCES") | {"producer", "producers", "mining"}
+PRODUCTION_WORDS = rel_words("PRODUCES") | {"producer", "producers", "mining", "miner", "miners"}
 RESERVE_WORDS = rel_words("HAS_RESERVES")
 METRIC_WORDS = {
     "quota": "quota",

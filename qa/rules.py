@@ -72,7 +72,10 @@ class RulesTranslator:
         if m:
             f.top_n = int(m.group(1)) if m.group(1).isdigit() else NUMBERS[m.group(1)]
             f.order = f.order or "desc"
-        m = re.search(r"\b(?:more|greater|larger|higher) than\s+([\d,\.]+)\s*(million|thousand|k|m)?", low)
+        m = re.search(
+            r"\b(?:(?:more|greater|larger|higher) than|above|over|exceeding|at least)\s+([\d,\.]+)\s*(million|thousand|k|m)?",
+            low,
+        )
         if m:
             mult = {"million": 1e6, "m": 1e6, "thousand": 1e3, "k": 1e3}.get(m.group(2) or "", 1)
             f.threshold = float(m.group(1).replace(",", "")) * mult

@@ -37,9 +37,10 @@ def intent_attribute(tr: RulesTranslator, f: Frame) -> Translation | None:
         cy = "MATCH (m:Mineral) WHERE m.atomic_number = $z RETURN m.name AS mineral, m.symbol AS symbol, m.atomic_number AS atomic_number, m.sources AS _src"
         return translation(cy, {"z": int(number.group(1))}, "attribute_reverse", 0.85,
                   lambda rows: f"{rows[0]['mineral']} ({rows[0]['symbol']}) has atomic number {rows[0]['atomic_number']}.")  # fmt: skip
-    if len(f.mentions) != 1:
+    specific = [m for m in f.mentions if not m.entity.name.startswith("Rare earths")] or f.mentions
+    if len(specific) != 1:
         return None
-    m = f.mentions[0]
+    m = specific[0]
     node = NODE_BY_LABEL[m.entity.label]
     for p in node.props:
         for w in p.words:

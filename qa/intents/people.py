@@ -43,7 +43,10 @@ def intent_office(tr: RulesTranslator, f: Frame) -> Translation | None:
     nationality = [tr.demonyms[t] for t in f.tokens if t in tr.demonyms]
     org_names = [m.entity.name for m in orgs] + [n for n in nationality if n not in [m.entity.name for m in orgs]]
     role_text = f.masked.lower()
-    for m in sorted(f.mentions, key=lambda m: -m.start):
+    for m in sorted(
+        (m for m in f.mentions if m.entity.label in ("Country", "Company", "Organization", "Official")),
+        key=lambda m: -m.start,
+    ):
         role_text = role_text[: m.start] + " " + role_text[m.end :]
     role_text = re.sub(r"'s\b", " ", role_text)
     tokens: list[str] = []

@@ -204,7 +204,8 @@ def _policy_parties(tr: RulesTranslator, f: Frame) -> tuple[list[str], list[str]
             r"sell\w*|sold|told|urged?|ask\w*|ban\w*|hit)\s+(the\s+)?$",
             before,
         )
-        (targets if object_of and not possessive else enactors).append(country)
+        verb_object = re.search(r"\b(target\w*|hit|against)\s+(the\s+)?$", before)
+        (targets if verb_object or (object_of and not possessive) else enactors).append(country)
     for t in f.tokens:
         if t in tr.demonyms and tr.demonyms[t] not in enactors + targets:
             enactors.append(tr.demonyms[t])
