@@ -28,6 +28,33 @@ from qa.lexicon import (
     words,
 )
 
+IMPERATIVE = re.compile(
+    r"^(?:please\s+)?(?:(?:can|could|would) you\s+)?(?:please\s+)?"
+    r"(?:tell me|show me|give me|let me know|i'?d like to know|i want to know|i wonder|find out|find|explain|list|name|show)\s+",
+    re.I,
+)
+
+
+def as_question(text: str) -> str:
+    """'Tell me who the CEO of X is' -> 'who the CEO of X is'; 'Show me the minerals ...' -> 'which minerals ...'."""
+    m = IMPERATIVE.match(text)
+    if not m:
+        return text
+    rest = text[m.end() :]
+    if re.match(r"(about|everything about|more about)\b", rest, re.I):
+        return "tell me about " + re.sub(r"^(everything |more )?about\s+", "", rest, flags=re.I)
+    if re.match(r"(who|whom|which|what|when|where|how|is|are|was|were|did|does)\b", rest, re.I):
+        return rest
+    if re.match(r"whether\b", rest, re.I):
+        return "is" + rest[len("whether") :]
+    if re.match(r"the names? of\b", rest, re.I):
+        return "who is " + re.sub(r"^the names? of\s+", "", rest, flags=re.I)
+    if re.match(r"the (date|day)\b", rest, re.I):
+        return "when " + re.sub(r"^the (date|day)\s+(when\s+|on which\s+)?", "", rest, flags=re.I)
+    if m.group(0).lower().startswith(("list", "name", "show")) and not re.match(r"(the |all )", rest, re.I):
+        return text  # "List US tariffs on China" is already understood as it stands
+    return "which " + re.sub(r"^(all\s+)?(of\s+)?(the\s+)?", "", rest, flags=re.I)
+
 
 class RulesTranslator:
     def __init__(self, store: GraphStore) -> None:
@@ -46,7 +73,7 @@ class RulesTranslator:
 
     # -- parsing -------------------------------------------------------------------------
     def parse(self, question: str) -> Frame:
-        q = question.strip().rstrip("?!. ")
+        q = as_question(question.strip().rstrip("?!. "))
         time, spans = find_time(q)
         masked = q
         for a, b in spans:
@@ -59,7 +86,7 @@ class RulesTranslator:
             wh = "who"
         if re.search(r"\b(what|which) (date|day)\b|\bwhen\b", low):
             wh = "when"
-        f = Frame(question, low, toks, mentions, time, wh, any(c in low for c in COUNT_WORDS), masked=masked)
+        f = Frame(q, low, toks, mentions, time, wh, any(c in low for c in COUNT_WORDS), masked=masked)
         for t in toks:
             if t in SUPERLATIVE:
                 f.order = SUPERLATIVE[t]
