@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from graph.connect import open_store
-from graph.export import export_bytes, import_file, subgraph_for_entity
+from graph.export import export_bytes, subgraph_for_entity
 from graph.stats import graph_stats
+from ingest.importer import import_file
 from qa.answer import Asker
 from tests.conftest import load_all, make_settings, neo4j_skip_reason
 from tests.test_export import as_sets

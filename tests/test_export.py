@@ -18,11 +18,11 @@ from graph.export import (
     Subgraph,
     export_bytes,
     export_to_file,
-    import_file,
     subgraph_for_answer,
     subgraph_for_entity,
 )
 from graph.stats import graph_stats
+from ingest.importer import import_file
 
 CASES = [("MP Materials", 2), ("China", 1)]
 

@@ -145,7 +145,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    from graph.export import import_file
+    from ingest.importer import import_file
 
     store = _store(settings)
     try:
