@@ -347,6 +347,16 @@ def _facility(ctx: _Ctx, company: tuple[str, str], seg: str, hq_country: str, sr
     prefix = name[: m.start()].strip(" ,") if m.start() < len(name) else ""
     ok = len(prefix) >= 3 and prefix[:1].isupper() and norm_key(prefix) not in COMMON_WORDS and prefix != name
     aliases = [prefix] if ok else []
+    # "Eneabba rare earths refinery", "Kalgoorlie Rare Earths Processing Facility", "Narva, Estonia ... plant": the
+    # place name alone names the facility when the rest of the prefix is generic words or a location.
+    first, _, rest = prefix.partition(" ")
+    generic = {"rare", "earths", "earth", "processing", "ree", "light", "heavy", "magnet", "magnetics", "separation"}
+    if (
+        first[:1].isupper()
+        and len(first.strip(",")) >= 4
+        and (first.endswith(",") or all(w.lower().strip("-") in generic for w in rest.split()))
+    ):
+        aliases.append(first.strip(","))
     ref = ctx.batch.node("Facility", name, name=name, kind=kind, location=_paren(seg), description=seg,
                          aliases=aliases, status=status, sources=src)  # fmt: skip
     ctx.index.add("Facility", name, aliases)

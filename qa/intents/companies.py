@@ -61,7 +61,7 @@ def intent_company(tr: RulesTranslator, f: Frame) -> Translation | None:
               "RETURN c.name AS company, x.name AS facility, k.name AS country, x.sources AS _src, c AS _c, o AS _o, x AS _x, l AS _l, k AS _k ORDER BY company")  # fmt: skip
         return translation(cy, {"countries": f.names("Country")}, "companies_operating_in", 0.9,
                   lambda rows: join(list(dict.fromkeys(r["company"] for r in rows))) + " (" + "; ".join(r["facility"] for r in rows[:6]) + ").")  # fmt: skip
-    if not (hq or stage or (listing and nat_or_country)) or not asks_companies or companies:
+    if not (hq or stage or (listing and nat_or_country)) or not asks_companies or companies or f.ents("Facility"):
         return None
     if (
         stage == "mining"
@@ -180,5 +180,5 @@ def intent_activities(tr: RulesTranslator, f: Frame) -> Translation | None:
         return None
     cy = ("MATCH (c:Company {name: $name})-[a:ACTIVE_IN]->(s:Stage) RETURN c.name AS company, s.name AS stage, a.detail AS detail, "
           "a.sources AS _src, c AS _c, a AS _a, s AS _s ORDER BY stage")  # fmt: skip
-    return translation(cy, {"name": cos[0].entity.name}, "activities", 0.85,
+    return translation(cy, {"name": cos[0].entity.name}, "activities", 0.9,
               lambda rows: f"{rows[0]['company']} works in " + join([f"{r['stage']} ({r['detail']})" for r in rows]) + ".")  # fmt: skip

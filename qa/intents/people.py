@@ -179,14 +179,18 @@ def intent_event(tr: RulesTranslator, f: Frame) -> Translation | None:
               "e.duration AS duration, e.sources AS _src, e AS _e" + (" LIMIT 1" if first or last else " LIMIT 5" if topic else " ORDER BY date"))  # fmt: skip
         return translation(cy, params, "event_when", 0.9, lambda rows: "; ".join(f"{r['event']}: {r['date']}" + (f" in {r['location']}" if r['location'] else "") for r in rows[:3]) + ".")  # fmt: skip
     if f.wh in ("who", "whom") or re.search(
-        r"\bwith whom\b|\bwho\b|\b(which|what) (officials|people|leaders|participants|ministers|persons)\b", f.text
+        r"\bwith whom\b|\bwho\b|\b(which|what) (\w+ )?(officials|people|leaders|participants|ministers|persons)\b",
+        f.text,
     ):
         attended = re.search(r"\b(attend\w*|took part|take part|participa\w*|present|were at|was at)\b", f.text)
         ex = "AND NOT o.name IN $who " if who and not attended else ""
         params["who"] = who
+        nationals = [tr.demonyms[t] for t in f.tokens if t in tr.demonyms]
         if not who and countries:  # "Who represented China in Geneva?": that country's people
+            nationals += [c.entity.name for c in countries]
+        if nationals:  # "Which Japanese officials met Bessent?"
             ex += "AND o.country IN $nationals "
-            params["nationals"] = [c.entity.name for c in countries]
+            params["nationals"] = nationals
         cy = (f"{body} MATCH (o)-[pa:PARTICIPATED_IN]->(e) WHERE (o:Official OR o:Company OR o:Organization) {ex}"
               "RETURN DISTINCT o.name AS participant, e.name AS event, e.date AS date, e.location AS location, pa.note AS note, "
               "e.sources AS _src, o AS _o, pa AS _r, e AS _e ORDER BY "
