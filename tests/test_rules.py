@@ -115,6 +115,15 @@ CASES: list[tuple[str, str, list[str], list[str]]] = [
     ("Which articles mention Akazawa?", "ok", ["2025-05-30"], []),
     ("How long was the phone call between Ishiba and Trump in May 2025?", "ok", ["25 minutes"], []),
     ("Who is Japan's economic revitalization minister?", "ok", ["Ryosei Akazawa"], []),
+    (
+        "Which US companies did the Department of War invest in?",
+        "ok",
+        ["MP Materials", "Vulcan Elements"],
+        ["Lynas", "Maaden"],
+    ),
+    ("Which country is the Eneabba refinery in?", "ok", ["Australia"], []),
+    ("Which Japanese officials met Scott Bessent?", "ok", ["Ryosei Akazawa"], []),
+    ("What stages of the supply chain is Iluka active in?", "ok", ["mining"], []),
     # imperative phrasings
     ("Tell me who the CEO of MP Materials is", "ok", ["James Litinsky"], []),
     (

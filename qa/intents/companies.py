@@ -143,10 +143,32 @@ def intent_company_relations(tr: RulesTranslator, f: Frame) -> Translation | Non
     outgoing = bool(re.search(r"\b(customers?|clients?|buyers?)\b", f.text)) or bool(
         re.search(r"\b(does|did|do)\b.*\b(supply|sell|invest|fund|finance)\b", f.text)
     )
-    second = [m for m in ents[1:] if m.entity.name != e.entity.name]
+    # "US companies", "Australian firms": a country that qualifies the companies asked for, not a party.
+    qualifiers = [
+        m
+        for m in ents
+        if m.entity.label == "Country"
+        and re.match(r"\s+(compan|firms?|miners?|producers?|makers?)", f.question[m.end :])
+    ]
+    qualifiers = [m.entity.name for m in qualifiers] + [tr.demonyms[t] for t in f.tokens if t in tr.demonyms]
+    if qualifiers and e.entity.name in qualifiers and len(ents) > 1:
+        e = next(m for m in ents if m.entity.name not in qualifiers)
+    second = [m for m in ents if m.entity.name != e.entity.name and m.entity.name not in qualifiers]
     params = {"name": e.entity.name, "types": kinds}
     ret = "RETURN a.name AS from, type(r) AS relationship, b.name AS to, r.detail AS detail, r.sources AS _src, a AS _a, r AS _r, b AS _b"
-    if second:
+    if qualifiers and not second:
+        params["hq"] = qualifiers
+        side = (
+            "endNode(r) = e"
+            if incoming and not outgoing
+            else "startNode(r) = e"
+            if outgoing and not incoming
+            else "true"
+        )
+        cy = (f"MATCH (e {{name: $name}})-[r]-(o) WHERE type(r) IN $types AND {side} MATCH (o)-[:HEADQUARTERED_IN]->(hq:Country) "
+              "WHERE hq.name IN $hq RETURN startNode(r).name AS from, type(r) AS relationship, endNode(r).name AS to, "
+              "r.detail AS detail, r.sources AS _src, e AS _e, r AS _r, o AS _o ORDER BY from, to")  # fmt: skip
+    elif second:
         params["other"] = second[0].entity.name
         cy = f"MATCH (a)-[r]->(b) WHERE type(r) IN $types AND ((a.name = $name AND b.name = $other) OR (a.name = $other AND b.name = $name)) {ret}"
     elif incoming and not outgoing:
