@@ -85,6 +85,8 @@ EVENT_WORDS = {"meet", "met", "meeting", "meetings", "call", "called", "calls", 
 OFFICE_WORDS = {"ceo", "chief", "executive", "president", "prime", "minister", "secretary", "chairman", "chair",
                 "premier", "representative", "director", "head", "leader", "founder", "chancellor", "governor",
                 "pm", "md", "managing", "boss", "heads", "runs", "leads", "led", "role", "office", "position", "job"}  # fmt: skip
+# how one role word may appear in stored role text
+ROLE_VARIANTS = {"ceo": ["ceo", "chief executive"], "minist": ["minist"], "pm": ["prime minister"]}
 ROLE_SYNONYMS = {
     "pm": ["prime", "minister"],
     "chief executive": ["ceo"],

@@ -418,3 +418,21 @@ def test_langchain_is_imported_lazily() -> None:
     code = "import sys, ingest.articles, ingest.extract_llm; print(any(m.startswith('langchain') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_questions_about_a_newly_ingested_article_are_answered(empty_store, tmp_path):
+    """What an article adds is asked about through the same translator (as the team's scorer does with --article)."""
+    from graph.settings import Settings
+    from ingest.articles import ingest_articles
+    from ingest.load import ingest_dataset
+    from qa.answer import Asker
+
+    ingest_dataset(empty_store)
+    ingest_articles(empty_store, [FIXTURES / "heldout_vulcan_loan.md", FIXTURES / "heldout_japan_australia.txt"])
+    asker = Asker(empty_store, Settings(data_dir=tmp_path))
+    ceo = asker.ask("Who is the CEO of Vulcan Elements?")
+    assert ceo.status == "ok" and "John Maslin" in ceo.answer
+    met = asker.ask("Who did Madeleine King meet in Tokyo?")
+    assert met.status == "ok" and "Yoji Muto" in met.answer
+    offer = asker.ask("What did Japan offer Australia?")
+    assert offer.status == "ok" and "separation" in offer.answer

@@ -16,6 +16,7 @@ from qa.lexicon import (
     OFFICE_WORDS,
     ROLE_IGNORE,
     ROLE_SYNONYMS,
+    ROLE_VARIANTS,
     STOP,
     words,
 )
@@ -62,11 +63,20 @@ def intent_office(tr: RulesTranslator, f: Frame) -> Translation | None:
     leader = re.search(r"\b(heads?|leads?|runs?|leader|in charge|boss|chief)\b", f.text) and not tokens
     if not tokens and not (leader and org_names):
         return None
-    params: dict[str, Any] = {"tokens": list(dict.fromkeys(tokens))}
-    where = ["ALL(t IN $tokens WHERE toLower(r.role) CONTAINS t)"]
+    # each token may be written another way in a role ("CEO" / "chief executive")
+    params: dict[str, Any] = {"tokens": [ROLE_VARIANTS.get(t, [t]) for t in dict.fromkeys(tokens)]}
+    where = ["ALL(alts IN $tokens WHERE ANY(t IN alts WHERE toLower(r.role) CONTAINS t))"]
     if leader:
         where = ["ANY(t IN $lead WHERE toLower(r.role) CONTAINS t)"]
-        params["lead"] = ["ceo", "prime minister", "president", "managing director", "executive director", "chair"]
+        params["lead"] = [
+            "ceo",
+            "chief executive",
+            "prime minister",
+            "president",
+            "managing director",
+            "executive director",
+            "chair",
+        ]
     if org_names:
         where.append("x.name IN $orgs")
         params["orgs"] = org_names
@@ -97,6 +107,14 @@ def intent_office(tr: RulesTranslator, f: Frame) -> Translation | None:
 
 def intent_event(tr: RulesTranslator, f: Frame) -> Translation | None:
     """Calls, meetings and signings: who met whom, where, when."""
+    t = _event(tr, f, use_place=True)
+    if t is not None and "loc" in t.params and f.ents("Official", "Company", "Organization"):
+        # an event whose place the source does not state can still be the one asked about
+        t.fallback = _event(tr, f, use_place=False)
+    return t
+
+
+def _event(tr: RulesTranslator, f: Frame, *, use_place: bool) -> Translation | None:
     place = re.search(r"\b(?:in|at)\s+([A-Z][\w\-]+)", f.masked)
     happened = bool(re.search(r"\b(happened|took place|events?|occurred)\b", f.text))
     represented = bool(re.search(r"\b(represent\w*|delegation|negotiat\w*|attend\w*)\b", f.text))
@@ -135,6 +153,8 @@ def intent_event(tr: RulesTranslator, f: Frame) -> Translation | None:
             matches.append(f"MATCH (:Country {{name: $c{i}}})-[:PARTICIPATED_IN]->(e:Event)")
             params[f"c{i}"] = c
     where = []
+    if not use_place:
+        loc = None
     if loc and not any(loc.lower() == x.surface.lower() for x in countries):
         where.append("toLower(e.location) CONTAINS $loc")
         params["loc"] = loc.lower()
