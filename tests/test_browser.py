@@ -174,10 +174,27 @@ def test_explore_expand_and_download(browser_page) -> None:  # noqa: ANN001
     page.wait_for_timeout(2500)  # the layout animates once mounted
     frame_el = page.locator("iframe").first
     frame = frame_el.element_handle().content_frame()
+    positions = "() => JSON.stringify(document.getElementById('cy')._cyreg.cy.nodes().map(n => n.renderedPosition()))"
+    before, deadline = None, time.monotonic() + 15
+    while time.monotonic() < deadline:  # wait until the layout has stopped moving
+        now = frame.evaluate(positions)
+        if now == before:
+            break
+        before = now
+        page.wait_for_timeout(500)
     uid, x, y = frame.evaluate(
         """() => { const cy = document.getElementById('cy')._cyreg.cy;
-        const n = cy.nodes().filter(n => n.id().startsWith('Company:'))[0]; const p = n.renderedPosition();
-        return [n.id(), p.x, p.y]; }"""
+        // the company node farthest from any other node, so the double-click cannot land on a neighbour
+        const all = cy.nodes().map(n => n.renderedPosition());
+        let best = null, bestGap = -1;
+        cy.nodes().filter(n => n.id().startsWith('Company:')).forEach(n => {
+            const p = n.renderedPosition();
+            const gap = Math.min(...all.filter(q => q !== p && (q.x !== p.x || q.y !== p.y))
+                                       .map(q => Math.hypot(q.x - p.x, q.y - p.y)));
+            if (gap > bestGap) { bestGap = gap; best = n; }
+        });
+        const p = best.renderedPosition();
+        return [best.id(), p.x, p.y]; }"""
     )
     box = frame_el.bounding_box()
     page.mouse.dblclick(box["x"] + x, box["y"] + y)
