@@ -508,24 +508,16 @@ def _canonical(index, spec: str) -> str:  # noqa: ANN001
 
 def score(expected: list[list[str]], rels: list[dict]) -> tuple[int, int, int]:
     """(true positives among extracted, extracted, expected facts found) for [type, start, end] facts."""
-    tp = sum(
-        any(
-            r["type"] == f[0]
-            and _endpoint_ok(f[1], r["start_label"], r["start_key"], r["start"], r["sentence"])
-            and _endpoint_ok(f[2], r["end_label"], r["end_key"], r["end"], r["sentence"])
-            for f in expected
+
+    def same(r: dict, fact: list[str]) -> bool:
+        return (
+            r["type"] == fact[0]
+            and _endpoint_ok(fact[1], r["start_label"], r["start_key"], r["start"], r["sentence"])
+            and _endpoint_ok(fact[2], r["end_label"], r["end_key"], r["end"], r["sentence"])
         )
-        for r in rels
-    )
-    found = sum(
-        any(
-            r["type"] == f[0]
-            and _endpoint_ok(f[1], r["start_label"], r["start_key"], r["start"], r["sentence"])
-            and _endpoint_ok(f[2], r["end_label"], r["end_key"], r["end"], r["sentence"])
-            for r in rels
-        )
-        for f in expected
-    )
+
+    tp = sum(any(same(r, f) for f in expected) for r in rels)
+    found = sum(any(same(r, f) for r in rels) for f in expected)
     return tp, len(rels), found
 
 
