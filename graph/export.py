@@ -20,7 +20,7 @@ from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
 from graph.errors import RekgError
-from graph.ontology import NODE_BY_LABEL, REL_BY_TYPE, key_of
+from graph.ontology import NODE_BY_LABEL, REL_BY_TYPE, REL_IDENTITY, key_of
 from graph.store import GNode, GraphStore, GRel
 
 FORMATS = ("json", "graphml", "csv", "cypher")
@@ -440,7 +440,6 @@ def _cypher_map(props: dict[str, Any]) -> str:
 
 def to_cypher(sub: Subgraph) -> str:
     """One MERGE per node (on its ontology key) and one per relationship (on its identity properties)."""
-    from ingest.batch import REL_IDENTITY
 
     data = to_json(sub)
     label_of = {n["id"]: n["labels"][0] for n in data["nodes"]}

@@ -419,6 +419,14 @@ RELS: tuple[RelType, ...] = (
     ),
 )
 
+# Properties that tell two relationships of one type between the same nodes apart.
+REL_IDENTITY = {
+    "PRODUCES": ("metric", "year", "edition"),
+    "HAS_RESERVES": ("metric", "year", "edition"),
+    "HAS_METRIC": ("metric", "year", "edition"),
+    "HOLDS_OFFICE": ("role",),
+}
+
 NODE_BY_LABEL = {n.label: n for n in NODES}
 REL_BY_TYPE = {r.type: r for r in RELS}
 LABELS = tuple(NODE_BY_LABEL)

@@ -13,17 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from graph.errors import IngestError
-from graph.ontology import NODE_BY_LABEL, REL_BY_TYPE, key_of, rel_allowed
+from graph.ontology import NODE_BY_LABEL, REL_BY_TYPE, REL_IDENTITY, key_of, rel_allowed
 from graph.store import GraphStore
 
 UNION_PROPS = ("sources", "aliases", "evidence")
-# Properties that tell two relationships of one type between the same nodes apart.
-REL_IDENTITY = {
-    "PRODUCES": ("metric", "year", "edition"),
-    "HAS_RESERVES": ("metric", "year", "edition"),
-    "HAS_METRIC": ("metric", "year", "edition"),
-    "HOLDS_OFFICE": ("role",),
-}
 
 
 @dataclass

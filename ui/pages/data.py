@@ -11,6 +11,16 @@ from graph.stats import graph_stats, list_sources
 from ui.components import get_store, settings, sources_list, warn
 
 
+def _counts(title: str, column: str, counts: dict[str, int], described: dict, key: str) -> None:
+    """A table of counts with the ontology's description of each label or type."""
+    st.subheader(title)
+    rows = [
+        {column: k, "count": v, "description": described[k].description if k in described else ""}
+        for k, v in counts.items()
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, key=key)
+
+
 def render_stats() -> None:
     store = get_store()
     stats = graph_stats(store)
@@ -24,29 +34,9 @@ def render_stats() -> None:
     st.caption(f"Backend **{stats['backend']}** · {'Neo4j at' if s.neo4j_uri else 'data directory'} `{where}`")
     left, right = st.columns(2)
     with left:
-        st.subheader("Nodes per label")
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {"label": k, "count": v, "description": NODE_BY_LABEL[k].description if k in NODE_BY_LABEL else ""}
-                    for k, v in stats["labels"].items()
-                ]
-            ),
-            hide_index=True,
-            key="data-labels",
-        )
+        _counts("Nodes per label", "label", stats["labels"], NODE_BY_LABEL, "data-labels")
     with right:
-        st.subheader("Relationships per type")
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {"type": k, "count": v, "description": REL_BY_TYPE[k].description if k in REL_BY_TYPE else ""}
-                    for k, v in stats["relationship_types"].items()
-                ]
-            ),
-            hide_index=True,
-            key="data-types",
-        )
+        _counts("Relationships per type", "type", stats["relationship_types"], REL_BY_TYPE, "data-types")
 
 
 def render_sources() -> None:
