@@ -22,6 +22,10 @@ class QueryError(RekgError):
 class QueryRefused(RekgError):
     """A query or question asks to change data or run code; questions may only read."""
 
+    def __init__(self, message: str, *, cypher: str = "") -> None:
+        super().__init__(message)
+        self.cypher = cypher  # the refused query, shown with the refusal (e.g. what a model wrote)
+
 
 class IngestError(RekgError):
     """A dataset or article file is invalid; nothing was written."""

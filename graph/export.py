@@ -64,7 +64,7 @@ def subgraph_for_entity(
     Source nodes are not neighbours (provenance lives in `sources` properties) but the Source nodes
     cited by the exported nodes and relationships are included. At most `limit` entity nodes.
     """
-    from ingest.resolve import index_from_store
+    from graph.resolve import index_from_store
 
     index = index_from_store(store)
     ent = index.resolve(name, fuzzy=True)
@@ -82,7 +82,7 @@ def subgraph_for_entity(
 
 def entity_node(store: GraphStore, name: str) -> GNode:
     """The node a name or alias resolves to (raises UnknownEntity with suggestions)."""
-    from ingest.resolve import index_from_store
+    from graph.resolve import index_from_store
 
     index = index_from_store(store)
     ent = index.resolve(name, fuzzy=True)

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import IngestError
+from graph.resolve import index_from_store
+from graph.text import norm_key, parse_date, source_id
 from ingest.batch import GraphBatch, write_batch
 from ingest.extract import Context, Extraction, extract, split_sentences
-from ingest.resolve import index_from_store
-from ingest.text import norm_key, parse_date, source_id
 
 DATASET_COUNTRIES = Path(__file__).resolve().parent.parent / "data" / "dataset" / "countries.csv"
 FIELD = re.compile(r"^(title|date|published|url|source)\s*:\s*(.*)$", re.I)

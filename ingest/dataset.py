@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.errors import IngestError
+from graph.resolve import COMMON_WORDS, EntityIndex
+from graph.text import latest_date, norm_key, parse_date, parse_number, source_id, split_top, strip_parens
 from ingest.batch import GraphBatch
 from ingest.csvfiles import ORDER, read_csv
-from ingest.resolve import COMMON_WORDS, EntityIndex
-from ingest.text import latest_date, norm_key, parse_date, parse_number, source_id, split_top, strip_parens
 from ingest.vocab import APPLICATION_ALIASES, APPLICATIONS, STAGES, match_vocab, policy_category, policy_status
 
 ORG_LABELS = ("Company", "Organization")

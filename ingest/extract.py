@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ingest.resolve import COMMON_WORDS, EntityIndex
-from ingest.text import MONTH_RE, MONTHS, norm_key, parse_date
+from graph.resolve import COMMON_WORDS, EntityIndex
+from graph.text import MONTH_RE, MONTHS, norm_key, parse_date
 from ingest.vocab import STAGES
 
 GROUP = "Rare earths"

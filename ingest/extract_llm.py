@@ -98,7 +98,7 @@ def _models():  # noqa: ANN202 - pydantic classes built on demand
 
 def call_model(body: str, date: str | None, settings: Any) -> Any:
     """One structured-output call through LangChain's ChatOpenAI (imported here, not at module import)."""
-    from qa.llm import chat_model
+    from graph.llm_client import chat_model
 
     facts_model = _models()
     llm = chat_model(settings, timeout=120)

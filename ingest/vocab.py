@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.text import parse_date
+from graph.text import parse_date
 
 # canonical name -> regular expression over the stated text
 APPLICATIONS: dict[str, str] = {

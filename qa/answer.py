@@ -8,54 +8,15 @@ paths to draw). They are taken out of the visible rows and turned into `sources`
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from graph.errors import QueryError, QueryRefused, RekgError, StoreUnavailable
 from graph.settings import Settings
 from graph.store import GNode, GraphStore, GRel, graph_items, plain
 from qa.guard import refusal_reason, run_read_only
+from qa.types import Answer, Translation
 
-
-@dataclass
-class Translation:
-    cypher: str
-    params: dict[str, Any]
-    engine: str = "rules"
-    intent: str = ""
-    confidence: float = 1.0
-    entities: list[tuple[str, str]] = field(default_factory=list)  # (label, name) the question is about
-    phrase: Any = None  # callable(rows) -> sentence, or None for the generic phrasing
-    empty: str = ""  # what to say when no row comes back
-    frame: dict[str, Any] = field(default_factory=dict)  # the parsed question, for follow-ups
-    fallback: Translation | None = None  # a looser reading to try when this one finds nothing
-
-
-@dataclass
-class Answer:
-    question: str
-    status: str  # ok | no_answer | refused | error
-    answer: str
-    cypher: str = ""
-    params: dict[str, Any] = field(default_factory=dict)
-    columns: list[str] = field(default_factory=list)
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    engine: str = "rules"
-    sources: list[dict[str, Any]] = field(default_factory=list)
-    elapsed_ms: float = 0.0
-    suggestions: list[str] = field(default_factory=list)
-    nodes: list[GNode] = field(default_factory=list, repr=False)
-    relationships: list[GRel] = field(default_factory=list, repr=False)
-
-    def to_json(self) -> dict[str, Any]:
-        d = asdict(self)
-        d.pop("nodes")
-        d.pop("relationships")
-        d["graph"] = {
-            "nodes": [{"id": n.uid, "label": n.label, "name": n.name} for n in self.nodes],
-            "relationships": [{"type": r.type, "start": r.start.uid, "end": r.end.uid} for r in self.relationships],
-        }
-        return d
+__all__ = ["SUGGESTIONS", "Answer", "Asker", "Translation"]
 
 
 SUGGESTIONS = [
@@ -102,11 +63,19 @@ class Asker:
     def _ask(self, question: str, engine: str, on_token: Any) -> Answer:
         if not question:
             return Answer(
-                question, "no_answer", "Ask a question about the rare-earth supply chain.", suggestions=SUGGESTIONS
+                question=question,
+                status="no_answer",
+                answer="Ask a question about the rare-earth supply chain.",
+                suggestions=SUGGESTIONS,
             )
         why = refusal_reason(question)
         if why:
-            return Answer(question, "refused", f"Refused: {why}.", engine=engine if engine != "auto" else "rules")
+            return Answer(
+                question=question,
+                status="refused",
+                answer=f"Refused: {why}.",
+                engine="llm" if engine == "llm" else "rules",
+            )
         translation: Translation | None = None
         if engine in ("auto", "rules"):
             translation = self.rules.translate(question, self.history)
@@ -115,20 +84,24 @@ class Asker:
         if translation is None and engine in ("auto", "llm"):
             if not self.settings.llm_configured:
                 if engine == "llm":
-                    return Answer(question, "error", "No LLM is configured: set OPENAI_API_KEY (and OPENAI_BASE_URL "
+                    return Answer(question=question, status="error", answer="No LLM is configured: set OPENAI_API_KEY (and OPENAI_BASE_URL "
                                   "for an OpenAI-compatible server) in .env.", engine="llm")  # fmt: skip
             else:
                 try:
                     return self._run_llm(question, on_token)
                 except QueryRefused as e:
-                    return Answer(question, "refused", f"Refused: {e}", getattr(e, "cypher", ""), engine="llm")
+                    return Answer(
+                        question=question, status="refused", answer=f"Refused: {e}", cypher=e.cypher, engine="llm"
+                    )
                 except RekgError as e:
-                    return Answer(question, "error", f"The LLM could not answer: {e}", engine="llm")
+                    return Answer(
+                        question=question, status="error", answer=f"The LLM could not answer: {e}", engine="llm"
+                    )
         if translation is None:
             return Answer(
-                question,
-                "no_answer",
-                "I can't answer that from the graph with confidence. Try one of the suggested questions, "
+                question=question,
+                status="no_answer",
+                answer="I can't answer that from the graph with confidence. Try one of the suggested questions, "
                 "name an entity in the graph, or configure an LLM in .env for free-form questions.",
                 suggestions=SUGGESTIONS,
             )
@@ -141,11 +114,11 @@ class Asker:
                 self.store, translation.cypher, translation.params, timeout_ms=s.query_timeout_ms, row_cap=s.row_cap
             )
         except QueryRefused as e:
-            return Answer(
-                question, "refused", f"Refused: {e}", translation.cypher, translation.params, engine=translation.engine
-            )
+            return Answer(question=question, status="refused", answer=f"Refused: {e}", cypher=translation.cypher,
+                          params=translation.params, engine=translation.engine)  # fmt: skip
         except (QueryError, StoreUnavailable) as e:
-            return Answer(question, "error", str(e), translation.cypher, translation.params, engine=translation.engine)
+            return Answer(question=question, status="error", answer=str(e), cypher=translation.cypher,
+                          params=translation.params, engine=translation.engine)  # fmt: skip
         if not rows and translation.fallback is not None:
             return self.execute(question, translation.fallback)
         return self.build(question, translation, cypher, rows)
@@ -154,9 +127,12 @@ class Asker:
         visible = [c for c in (rows[0].keys() if rows else []) if not c.startswith("_")]
         src_ids: list[str] = []
         drawn: list[Any] = []
+        row_sources: list[list[str]] = []
         for row in rows:
-            for sid in _flat(row.get("_src")):
-                if isinstance(sid, str) and sid not in src_ids:
+            mine = [sid for sid in dict.fromkeys(_flat(row.get("_src"))) if isinstance(sid, str)]
+            row_sources.append(mine)
+            for sid in mine:
+                if sid not in src_ids:
                     src_ids.append(sid)
             drawn.append({k: v for k, v in row.items() if k == "_g" or isinstance(v, (GNode, GRel, list))})
         nodes, rels = graph_items(drawn)
@@ -171,14 +147,15 @@ class Asker:
             self.history.append(t)
             del self.history[:-10]
         if not clean or all(all(v in (None, [], "") for v in r.values()) for r in clean):
-            return Answer(question, "no_answer", t.empty or "The graph has no facts that answer this.", cypher, t.params,
-                          visible, [], t.engine, [], 0.0, [], nodes, rels)  # fmt: skip
+            return Answer(question=question, status="no_answer", answer=t.empty or "The graph has no facts that answer this.",
+                          interpretation=t.interpretation, cypher=cypher, params=t.params, columns=visible,
+                          engine=t.engine, nodes=nodes, relationships=rels)  # fmt: skip
         from qa.phrase import phrase
 
         sentence = t.phrase(clean) if callable(t.phrase) else phrase(clean, visible)
-        return Answer(
-            question, "ok", sentence, cypher, t.params, visible, clean, t.engine, sources, 0.0, [], nodes, rels
-        )
+        return Answer(question=question, status="ok", answer=sentence, interpretation=t.interpretation, cypher=cypher,
+                      params=t.params, columns=visible, rows=clean, row_sources=row_sources, engine=t.engine,
+                      sources=sources, nodes=nodes, relationships=rels)  # fmt: skip
 
     def _sources(self, ids: list[str]) -> list[dict[str, Any]]:
         if not ids:

@@ -20,7 +20,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from ingest.text import STOPWORDS
+from graph.text import STOPWORDS
 
 
 @dataclass(frozen=True)

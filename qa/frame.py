@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from graph.ontology import NODE_BY_LABEL
-from ingest.resolve import Mention
-from qa.answer import Translation
+from graph.resolve import Mention
 from qa.lexicon import (
     EVENT_WORDS,
     FACILITY_WORDS,
@@ -27,6 +27,7 @@ from qa.lexicon import (
     TimeSpec,
     words,
 )
+from qa.types import Translation
 
 VOCAB = (
     OFFICE_WORDS
@@ -111,9 +112,26 @@ class Frame:
 
 # -- intents --------------------------------------------------------------------------------
 def translation(
-    cypher: str, params: dict[str, Any], intent: str, conf: float, phrase: Any = None, empty: str = ""
+    cypher: str,
+    params: dict[str, Any],
+    intent: str,
+    conf: float,
+    phrase: Any = None,
+    empty: str = "",
+    *,
+    used: Iterable[str] = (),
+    reading: str = "",
 ) -> Translation:
-    return Translation(re.sub(r"\s+", " ", cypher).strip(), params, "rules", intent, conf, phrase=phrase, empty=empty)
+    return Translation(
+        cypher=re.sub(r"\s+", " ", cypher).strip(),
+        params=params,
+        intent=intent,
+        confidence=conf,
+        phrase=phrase,
+        empty=empty,
+        used=set(used),
+        interpretation=reading,
+    )
 
 
 NOUN_LABEL = {noun: n.label for n in NODE_BY_LABEL.values() for noun in n.nouns if n.label != "Source"}

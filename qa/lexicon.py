@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from graph.ontology import REL_BY_TYPE
-from ingest.text import MONTH_RE, STOPWORDS, _month
+from graph.text import MONTH_RE, STOPWORDS, month_number
 
 STOP = STOPWORDS | {"currently", "current", "today", "still", "yet"}
 
@@ -170,11 +170,11 @@ def find_time(text: str) -> tuple[TimeSpec | None, list[tuple[int, int]]]:
         return None, []
     g = m.groups()
     if g[0]:
-        spec = TimeSpec(int(g[2]), _month(g[1]), int(g[0]))
+        spec = TimeSpec(int(g[2]), month_number(g[1]), int(g[0]))
     elif g[3]:
-        spec = TimeSpec(int(g[5]), _month(g[3]), int(g[4]))
+        spec = TimeSpec(int(g[5]), month_number(g[3]), int(g[4]))
     elif g[6]:
-        spec = TimeSpec(int(g[7]), _month(g[6]))
+        spec = TimeSpec(int(g[7]), month_number(g[6]))
     elif g[8]:
         spec = TimeSpec(int(g[8]), int(g[9]), int(g[10]) if g[10] else None)
     else:

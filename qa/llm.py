@@ -17,11 +17,12 @@ from collections.abc import Callable
 from typing import Any
 
 from graph.errors import QueryError, QueryRefused, RekgError
+from graph.llm_client import chat_model
 from graph.settings import Settings
 from graph.store import GraphStore
-from qa.answer import Translation
 from qa.examples import cypher_literal, retrieve
 from qa.prompts import answer_messages, cypher_messages, repair_message
+from qa.types import Translation
 from qa.validate import ValidationError, check, extract_cypher
 
 log = logging.getLogger(__name__)
@@ -30,20 +31,6 @@ MAX_ATTEMPTS = 3  # model requests per question: the first try and at most two r
 EXAMPLES_K = 4
 
 ExecuteRaw = Callable[[str, dict[str, Any]], tuple[str, list[dict[str, Any]]]]
-
-
-def chat_model(settings: Settings, timeout: float = 60) -> Any:
-    """LangChain's ChatOpenAI for the configured OpenAI-compatible endpoint (imported lazily: it is slow)."""
-    from langchain_openai import ChatOpenAI
-
-    return ChatOpenAI(
-        model=settings.openai_model,
-        api_key=settings.openai_api_key or "not-needed",
-        base_url=settings.openai_base_url,
-        temperature=0,
-        timeout=timeout,
-        max_retries=1,
-    )
 
 
 class LLMError(RekgError):
@@ -132,16 +119,15 @@ class LLMTranslator:
                 checked = check(query, self.backend)
                 executed, rows = execute_raw(checked.cypher, checked.params)
             except QueryRefused as e:
-                e.cypher = query  # type: ignore[attr-defined]  # what the model wrote, shown with the refusal
-                raise  # a write (or code) is refused outright, never repaired
+                raise QueryRefused(str(e), cypher=query) from e  # a write is refused outright, never repaired
             except (ValidationError, QueryError) as e:
                 last_error = e
                 log.info("LLM query attempt %d failed: %s", attempt, e)
                 turns += [("assistant", reply), ("user", repair_message(str(e)))]
                 continue
             t = Translation(
-                checked.cypher,
-                checked.params,
+                cypher=checked.cypher,
+                params=checked.params,
                 engine="llm",
                 intent="llm",
                 confidence=1.0,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from qa.answer import Answer
 from qa.phrase import fmt
+from qa.types import Answer
 
 
 def render_text(ans: Answer, max_rows: int = 25) -> str:

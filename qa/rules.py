@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import re
 
+from graph.resolve import EntityIndex, Mention, index_from_store
 from graph.store import GraphStore
-from ingest.resolve import EntityIndex, Mention, index_from_store
-from qa.answer import Translation
 from qa.frame import LINK_LABELS, VOCAB, Frame
 from qa.intents import INTENTS
 from qa.lexicon import (
@@ -27,6 +26,7 @@ from qa.lexicon import (
     find_time,
     words,
 )
+from qa.types import Translation
 
 IMPERATIVE = re.compile(
     r"^(?:please\s+)?(?:(?:can|could|would) you\s+)?(?:please\s+)?"

@@ -13,6 +13,7 @@ import pytest
 
 from graph.errors import IngestError
 from graph.stats import graph_stats
+from graph.text import source_id
 from ingest.articles import (
     evaluate,
     ingest_article_text,
@@ -23,7 +24,6 @@ from ingest.articles import (
 )
 from ingest.extract import resolve_month, resolve_weekday, split_sentences
 from ingest.load import ingest_dataset
-from ingest.text import source_id
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "data" / "articles" / "article_japan_us_rare_earths.txt"

@@ -10,8 +10,8 @@ import pytest
 
 from graph.errors import IngestError
 from graph.stats import graph_stats
+from graph.text import parse_number
 from ingest.load import DATASET_DIR, ingest_dataset
-from ingest.text import parse_number
 
 
 def rows(name: str) -> list[dict[str, str]]:
@@ -93,7 +93,7 @@ def test_aliases_resolve_to_one_node(store):
         "MATCH (o:Organization) WHERE o.name CONTAINS 'Department of War' OR o.name CONTAINS 'Defense' RETURN o.name AS n, o.aliases AS a"
     )
     assert len(dow) == 1 and "Department of Defense" in dow[0]["a"]
-    from ingest.resolve import index_from_store
+    from graph.resolve import index_from_store
 
     ix = index_from_store(store)
     assert ix.resolve("Mount Weld", ("Facility",)).name == ix.resolve("Mt Weld", ("Facility",)).name

@@ -146,7 +146,7 @@ def test_answer_subgraph(store) -> None:  # noqa: ANN001
 
     sub = subgraph_for_entity(store, "MP Materials", depth=1)
     rels = sub.relationships[:3]
-    ans = Answer("q", "ok", "a", nodes=[], relationships=rels)
+    ans = Answer(question="q", status="ok", answer="a", nodes=[], relationships=rels)
     out = subgraph_for_answer(store, ans)
     uids = {n.uid for n in out.nodes}
     assert all(r.start.uid in uids and r.end.uid in uids for r in rels)

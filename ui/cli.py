@@ -109,7 +109,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             except RekgError as e:
                 from qa.answer import Answer
 
-                ans = Answer(q, "error", str(e))
+                ans = Answer(question=q, status="error", answer=str(e))
             if args.json:
                 print(json.dumps(ans.to_json(), ensure_ascii=False, default=str), flush=True)
             else:

@@ -6,7 +6,6 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from graph.ontology import NODE_BY_LABEL
-from qa.answer import Translation
 from qa.frame import (
     COMPANY_NOUNS,
     DISTINCT_NODES,
@@ -25,6 +24,7 @@ from qa.lexicon import (
     words,
 )
 from qa.phrase import fmt, join
+from qa.types import Translation
 
 if TYPE_CHECKING:
     from qa.rules import RulesTranslator

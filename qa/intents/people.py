@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from qa.answer import Translation
 from qa.frame import (
     PERSON_ORG,
     Frame,
@@ -21,6 +20,7 @@ from qa.lexicon import (
     words,
 )
 from qa.phrase import join
+from qa.types import Translation
 
 if TYPE_CHECKING:
     from qa.rules import RulesTranslator

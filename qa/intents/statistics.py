@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from qa.answer import Translation
 from qa.frame import (
     Frame,
     noun_labels,
@@ -19,6 +18,7 @@ from qa.lexicon import (
     RESERVE_WORDS,
 )
 from qa.phrase import fmt, join
+from qa.types import Translation
 
 if TYPE_CHECKING:
     from qa.rules import RulesTranslator

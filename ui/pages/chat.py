@@ -154,7 +154,7 @@ def main() -> None:
                 try:
                     ans = a.ask(question, on_token=on_token)
                 except RekgError as e:
-                    ans = Answer(question, "error", str(e))
+                    ans = Answer(question=question, status="error", answer=str(e))
             if streamed:
                 box.markdown(ans.answer)
             history.append({"question": question, "answer": ans})

@@ -10,9 +10,9 @@ import streamlit as st
 from graph.errors import RekgError
 from graph.export import Subgraph, merge_subgraphs, neighbourhood, node_by_uid
 from graph.ontology import REL_TYPES
+from graph.resolve import index_from_store
 from graph.stats import list_sources
 from graph.store import GNode, GRel, plain
-from ingest.resolve import index_from_store
 from ui.components import export_buttons, get_store, legend, render_graph, sources_list, warn
 
 REL_COLUMNS = [

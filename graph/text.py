@@ -96,11 +96,11 @@ def parse_date(text: str) -> str | None:
         if kind == "iso":
             iso = f"{m.group(1)}-{m.group(2)}" + (f"-{m.group(3)}" if m.group(3) else "")
         elif kind == "mdy":
-            iso = f"{m.group(3)}-{_month(m.group(1)):02d}-{int(m.group(2)):02d}"
+            iso = f"{m.group(3)}-{month_number(m.group(1)):02d}-{int(m.group(2)):02d}"
         elif kind == "dmy":
-            iso = f"{m.group(3)}-{_month(m.group(2)):02d}-{int(m.group(1)):02d}"
+            iso = f"{m.group(3)}-{month_number(m.group(2)):02d}-{int(m.group(1)):02d}"
         elif kind == "my":
-            iso = f"{m.group(2)}-{_month(m.group(1)):02d}"
+            iso = f"{m.group(2)}-{month_number(m.group(1)):02d}"
         else:
             iso = m.group(1)
         if best is None or m.start() < best[0]:
@@ -108,7 +108,7 @@ def parse_date(text: str) -> str | None:
     return best[1] if best else None
 
 
-def _month(name: str) -> int:
+def month_number(name: str) -> int:
     name = name.lower().rstrip(".")
     return MONTHS.get(name) or MONTHS[name[:3]]
 
@@ -119,12 +119,12 @@ def latest_date(text: str) -> str | None:
     for m in DATE_ISO.finditer(text):
         found.append(f"{m.group(1)}-{m.group(2)}" + (f"-{m.group(3)}" if m.group(3) else ""))
     for m in DATE_MDY.finditer(text):
-        found.append(f"{m.group(3)}-{_month(m.group(1)):02d}-{int(m.group(2)):02d}")
+        found.append(f"{m.group(3)}-{month_number(m.group(1)):02d}-{int(m.group(2)):02d}")
     for m in DATE_DMY.finditer(text):
-        found.append(f"{m.group(3)}-{_month(m.group(2)):02d}-{int(m.group(1)):02d}")
+        found.append(f"{m.group(3)}-{month_number(m.group(2)):02d}-{int(m.group(1)):02d}")
     if not found:
         for m in DATE_MY.finditer(text):
-            found.append(f"{m.group(2)}-{_month(m.group(1)):02d}")
+            found.append(f"{m.group(2)}-{month_number(m.group(1)):02d}")
     if not found:
         found = [m.group(1) for m in YEAR.finditer(text)]
     return max(found) if found else None

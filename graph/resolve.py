@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from ingest.text import STOPWORDS, norm_key
+from graph.text import STOPWORDS, norm_key
 
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9\.'’&]*[A-Za-z0-9]|[A-Za-z0-9]")
 # Words that never name an entity on their own (so never a surname alias, a fuzzy match or a company short name).
