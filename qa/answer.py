@@ -13,6 +13,7 @@ from typing import Any
 from graph.errors import QueryError, QueryRefused, RekgError, StoreUnavailable
 from graph.settings import Settings
 from graph.store import GNode, GraphStore, GRel, graph_items, plain
+from qa.coverage import describe_missing
 from qa.guard import refusal_reason, run_read_only
 from qa.types import Answer, Translation
 
@@ -79,8 +80,13 @@ class Asker:
         translation: Translation | None = None
         if engine in ("auto", "rules"):
             translation = self.rules.translate(question, self.history)
-            if translation is not None and translation.confidence < 0.5:
-                translation = None
+        missing: list[str] = []
+        understood = ""
+        if translation is not None and translation.not_understood:
+            missing, understood = translation.not_understood, translation.interpretation
+            translation = None
+        if translation is not None and translation.confidence < 0.5:
+            translation = None
         if translation is None and engine in ("auto", "llm"):
             if not self.settings.llm_configured:
                 if engine == "llm":
@@ -97,6 +103,15 @@ class Asker:
                     return Answer(
                         question=question, status="error", answer=f"The LLM could not answer: {e}", engine="llm"
                     )
+        if translation is None and missing:
+            return Answer(
+                question=question,
+                status="no_answer",
+                answer=not_understood_message(missing, understood),
+                interpretation=understood,
+                not_understood=missing,
+                suggestions=SUGGESTIONS,
+            )
         if translation is None:
             return Answer(
                 question=question,
@@ -180,6 +195,14 @@ class Asker:
         """Run a generated query through the guard (used by the LLM repair loop)."""
         s = self.settings
         return run_read_only(self.store, cypher, params, timeout_ms=s.query_timeout_ms, row_cap=s.row_cap)
+
+
+def not_understood_message(missing: list[str], understood: str) -> str:
+    """The no-answer sentence: what was not understood, and what was (so the user can rephrase)."""
+    head = describe_missing(missing)
+    if understood:
+        return f"I can't answer this reliably: {head}. I understood: {understood}."
+    return f"I can't answer this reliably: {head}."
 
 
 def _flat(v: Any) -> list[Any]:

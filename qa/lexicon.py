@@ -1,6 +1,6 @@
 """The translator's lexicon: words users write, mapped onto the ontology's types and values.
 
-Relation words come from the ontology (`RelType.words`, `Prop.words`); this module adds the
+Relation words come from the ontology (`RelType.words`, `Prop.words`) and nowhere else; this module adds the
 question-side vocabulary (question forms, superlatives, time words, role synonyms) and the
 parsing of years, months and dates in questions.
 """
@@ -24,7 +24,7 @@ def rel_words(rel_type: str) -> set[str]:
     return set(REL_BY_TYPE[rel_type].words)
 
 
-PRODUCTION_WORDS = rel_words("PRODUCES") | {"producer", "producers", "mining", "miner", "miners"}
+PRODUCTION_WORDS = rel_words("PRODUCES")
 RESERVE_WORDS = rel_words("HAS_RESERVES")
 METRIC_WORDS = {
     "quota": "quota",
@@ -78,13 +78,11 @@ POLICY_CATEGORY_WORDS = {
 }  # fmt: skip
 POLICY_NOUNS = {"policy", "policies", "measure", "measures", "announcement", "announcements", "rule"}
 
-EVENT_WORDS = {"meet", "met", "meeting", "meetings", "call", "called", "calls", "phoned", "spoke", "speak", "talk",
-               "talks", "talked", "summit", "summits", "visit", "visited", "negotiated", "negotiation",
-               "negotiations", "discussed", "sign", "signed", "signing", "hold", "held", "scheduled", "attended",
-               "attend", "participated", "participants", "took", "joined", "delegation"}  # fmt: skip
-OFFICE_WORDS = {"ceo", "chief", "executive", "president", "prime", "minister", "secretary", "chairman", "chair",
-                "premier", "representative", "director", "head", "leader", "founder", "chancellor", "governor",
-                "pm", "md", "managing", "boss", "heads", "runs", "leads", "led", "role", "office", "position", "job"}  # fmt: skip
+EVENT_WORDS = rel_words("PARTICIPATED_IN") | {"hold", "held", "took"}
+OFFICE_WORDS = rel_words("HOLDS_OFFICE") - {
+    "is", "was", "serves", "held", "hold", "holds", "post", "posts", "served", "serving", "sworn", "appointed", "named",
+    "cabinet",
+}  # fmt: skip
 # how one role word may appear in stored role text
 ROLE_VARIANTS = {"ceo": ["ceo", "chief executive"], "minist": ["minist"], "pm": ["prime minister"]}
 ROLE_SYNONYMS = {
@@ -104,13 +102,13 @@ ROLE_SYNONYMS = {
     "treasury secretary": ["secretary", "treasury"],
     "secretary of state": ["secretary", "state"],
 }
-HQ_WORDS = {"headquartered", "headquarters", "based", "hq", "located", "home"}
-USE_WORDS = {"used", "use", "uses", "usage", "application", "applications", "needed", "need", "applied"}
+HQ_WORDS = rel_words("HEADQUARTERED_IN")
+USE_WORDS = rel_words("USED_IN")
 PATH_WORDS = {"connected", "connection", "connections", "related", "relationship", "relationships", "linked",
               "link", "links", "relate", "tie", "ties", "connects", "connect", "linking", "relation", "relations"}  # fmt: skip
 COUNT_WORDS = ("how many", "number of", "count of")
 STAGE_WORDS = {
-    "magnet making": {"magnet", "magnets"},
+    "magnet making": {"magnet", "magnets", "permanent"},
     "mining": {"mine", "mines", "mining", "miner", "miners"},
     "separation/refining": {"separate", "separates", "separation", "refine", "refines", "refining", "refiners",
                             "refiner", "process", "processes", "processing", "processors", "separators"},
@@ -119,13 +117,20 @@ STAGE_WORDS = {
     "trading": {"trade", "trading", "distribute", "distributes", "distribution", "traders"},
     "investment": {"investors", "financiers"},
 }  # fmt: skip
-SUPPLY_WORDS = {"supply", "supplies", "supplied", "supplier", "suppliers", "customer", "customers", "buys",
-                "buy", "bought", "sells", "sell", "sold", "offtake", "offtakes", "client", "clients"}  # fmt: skip
-INVEST_WORDS = {"invest", "invested", "invests", "investment", "investments", "investor", "investors", "funded",
-                "funds", "fund", "financed", "finance", "financing", "loan", "loans", "lent", "stake", "backed"}  # fmt: skip
-PARTNER_WORDS = {"partner", "partners", "partnered", "partnership", "venture", "jv", "partnering"}
-FACILITY_WORDS = {"facility", "facilities", "plant", "plants", "mine", "mines", "refinery", "refineries", "site",
-                  "sites", "operate", "operates", "operated", "operating", "assets"}  # fmt: skip
+SUPPLY_WORDS = rel_words("SUPPLIES")
+INVEST_WORDS = rel_words("INVESTS_IN")
+PARTNER_WORDS = rel_words("PARTNERS_WITH")
+FACILITY_WORDS = rel_words("OPERATES") - {
+    "runs",
+    "owns",
+    "develops",
+    "developing",
+    "developed",
+    "developer",
+    "operator",
+    "project",
+    "projects",
+}
 OUTSIDE_RE = re.compile(r"\b(outside( of)?|excluding|except|other than|besides|apart from|ex-)\s*$", re.I)
 
 

@@ -9,12 +9,15 @@ says it is not confident (returns None) instead of guessing.
 
 from __future__ import annotations
 
+import logging
 import re
 
 from graph.resolve import EntityIndex, Mention, index_from_store
 from graph.store import GraphStore
+from qa.coverage import Evidence, leftovers
 from qa.frame import LINK_LABELS, VOCAB, Frame
 from qa.intents import INTENTS
+from qa.interpret import describe
 from qa.lexicon import (
     COUNT_WORDS,
     NUMBERS,
@@ -27,6 +30,8 @@ from qa.lexicon import (
     words,
 )
 from qa.types import Translation
+
+log = logging.getLogger(__name__)
 
 IMPERATIVE = re.compile(
     r"^(?:please\s+)?(?:(?:can|could|would) you\s+)?(?:please\s+)?"
@@ -117,19 +122,57 @@ class RulesTranslator:
 
     # -- translating -----------------------------------------------------------------------
     def translate(self, question: str, history: list[Translation]) -> Translation | None:
+        """The best reading that uses every part of the question; else a reading that names what it could not use.
+
+        Every intent proposes a reading; `qa.coverage` checks each one against the question. Only a
+        reading with nothing left over may answer. With none, the result has no Cypher and its
+        `not_understood` lists what was left over by the closest reading (or None when the question
+        has no content word at all).
+        """
         followed = self._follow_up(question, history)
         if followed:
             question = followed
         f = self.parse(question)
-        best: Translation | None = None
+        readings: list[tuple[Translation, list[str]]] = []
         for intent in INTENTS:
-            t = intent(self, f)
-            if t is not None and (best is None or t.confidence > best.confidence):
-                best = t
-        if best is not None:
+            try:
+                t = intent(self, f)
+            except Exception:  # one broken intent must not end the question, let alone the session
+                log.exception("intent %s failed on %r", getattr(intent, "__name__", intent), question)
+                continue
+            if t is not None:
+                readings.append((t, self.unused(f, t)))
+        complete = [t for t, left in readings if not left]
+        if complete:
+            best = max(complete, key=lambda t: t.confidence)
+            if best.fallback is not None and self.unused(f, best.fallback):
+                best.fallback = None  # a looser reading may not drop what the question asks
             best.frame = {"question": question, "intent": best.intent}
             best.entities = [(m.entity.label, m.entity.name) for m in f.mentions]
-        return best
+            if not best.interpretation:
+                best.interpretation = describe(best, f)
+            return best
+        if readings:
+            closest, left = min(readings, key=lambda r: (len(r[1]), -r[0].confidence))
+        else:
+            closest, left = None, self.unused(f, None)
+        if not left:
+            return None
+        return Translation(
+            cypher="",
+            params={},
+            intent="not_understood",
+            confidence=0.0,
+            interpretation=describe(closest, f) if closest else "",
+            not_understood=left,
+            entities=[(m.entity.label, m.entity.name) for m in f.mentions],
+            linked=[m for m in f.mentions],
+        )
+
+    def unused(self, f: Frame, t: Translation | None) -> list[str]:
+        """What of the question reading `t` does not use (everything, for no reading)."""
+        ev = Evidence.of(t.cypher, t.params, t.used) if t else Evidence.of("", {}, ())
+        return leftovers(f.question, ev, f.mentions, self.demonyms, self.person_country)
 
     def _follow_up(self, question: str, history: list[Translation]) -> str | None:
         """'and Japan?', 'what about 2024?': the previous question with its entity or year replaced."""

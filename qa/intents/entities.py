@@ -80,7 +80,8 @@ def intent_classified(tr: RulesTranslator, f: Frame) -> Translation | None:
     )
     return translation(cy, {"group": "Rare earths", "cls": cls}, "classified", 0.85,
               lambda rows: (f"{rows[0]['count']} rare earths are classified as {cls}." if f.count else
-                            f"Classified as {cls} (USGS rule): " + join([r["mineral"] for r in rows], 30) + "."))  # fmt: skip
+                            f"Classified as {cls} (USGS rule): " + join([r["mineral"] for r in rows], 30) + "."),
+              used={"light", "heavy", "nor"} if cls == "neither" else ())  # fmt: skip
 
 
 def intent_uses(tr: RulesTranslator, f: Frame) -> Translation | None:
@@ -116,7 +117,7 @@ def intent_path(tr: RulesTranslator, f: Frame) -> Translation | None:
           "reduce(s = [], r IN relationships(p) | s + coalesce(r.sources, [])) AS _src, p AS _g, reduce(s = '', n IN nodes(p) | s + '|' + coalesce(n.name, '')) AS _key ORDER BY hops, _key LIMIT 10")  # fmt: skip
     return translation(cy, {"a": a, "b": b}, "path", 0.9,
               lambda rows: f"{a} and {b} are connected: " + "; ".join(
-                  " → ".join(_path_steps(r)) for r in rows[:3]) + ".",
+                  " → ".join(_path_steps(r)) for r in rows[:3]) + ".", used=PATH_WORDS | {"between"},
               empty=f"No chain of up to three relationships links {a} and {b} in the graph.")  # fmt: skip
 
 
