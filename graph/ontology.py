@@ -38,6 +38,8 @@ class RelType:
     description: str
     props: tuple[Prop, ...] = ()
     words: tuple[str, ...] = ()  # relation words users write ("produced", "mined", ...)
+    # words among `words` that state the relationship from its end's side ("Apple buys from X": X SUPPLIES Apple)
+    inverse: tuple[str, ...] = ()
 
 
 COMMON = (
@@ -439,6 +441,19 @@ RELS: tuple[RelType, ...] = (
             "offtakes",
             "client",
             "clients",
+        ),
+        inverse=(
+            "buys",
+            "buy",
+            "bought",
+            "buyer",
+            "buyers",
+            "customer",
+            "customers",
+            "client",
+            "clients",
+            "offtake",
+            "offtakes",
         ),
     ),
     RelType(

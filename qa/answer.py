@@ -7,6 +7,7 @@ paths to draw). They are taken out of the visible rows and turned into `sources`
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
@@ -16,6 +17,8 @@ from graph.store import GNode, GraphStore, GRel, graph_items, plain
 from qa.coverage import describe_missing
 from qa.guard import refusal_reason, run_read_only
 from qa.types import Answer, Translation
+
+log = logging.getLogger(__name__)
 
 __all__ = ["SUGGESTIONS", "Answer", "Asker", "Translation"]
 
@@ -57,7 +60,14 @@ class Asker:
 
     def ask(self, question: str, *, engine: str = "auto", on_token: Any = None) -> Answer:
         t0 = time.perf_counter()
-        ans = self._ask(question.strip(), engine, on_token)
+        try:
+            ans = self._ask(question.strip(), engine, on_token)
+        except RekgError as e:
+            ans = Answer(question=question, status="error", answer=str(e))
+        except Exception as e:  # no question may end a session: an unexpected failure is one error answer
+            log.exception("answering %r failed", question)
+            ans = Answer(question=question, status="error",
+                         answer=f"Something went wrong answering this question ({type(e).__name__}); nothing was changed.")  # fmt: skip
         ans.elapsed_ms = round((time.perf_counter() - t0) * 1000, 2)
         return ans
 
@@ -151,10 +161,11 @@ class Asker:
                     src_ids.append(sid)
             drawn.append({k: v for k, v in row.items() if k == "_g" or isinstance(v, (GNode, GRel, list))})
         nodes, rels = graph_items(drawn)
-        for item in [*nodes, *rels]:
-            for sid in item.props.get("sources") or []:
-                if sid not in src_ids:
-                    src_ids.append(sid)
+        if not src_ids:  # a query without `_src`: the relationships it returned are the facts used (never the nodes')
+            for rel in rels:
+                for sid in rel.props.get("sources") or []:
+                    if sid not in src_ids:
+                        src_ids.append(sid)
         clean = [{c: plain(row[c]) for c in visible} for row in rows]
         sources = self._sources(src_ids)
         if t.frame:

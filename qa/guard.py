@@ -44,7 +44,8 @@ def refusal_reason(question: str) -> str | None:
     lead = re.match(
         r"^\s*(?:please\s+|kindly\s+|(?:can|could|would|will) you(?: please)?\s+|go ahead and\s+|now\s+)*(\w+)", q, re.I
     )
-    if lead and WRITE_WORDS.fullmatch(lead.group(1)):
+    arithmetic = re.search(r"\b(together|up|combined|in total)\b", q, re.I) and not DATA_OBJECTS.search(q)
+    if lead and WRITE_WORDS.fullmatch(lead.group(1)) and not arithmetic:  # 'Add X and Y together' is a sum
         return f"rekg answers questions and never changes the graph ('{lead.group(1)}' asks for a change); use `rekg ingest` to add data"
     w = WRITE_WORDS.search(q)
     if w and DATA_OBJECTS.search(q):

@@ -137,8 +137,8 @@ class RulesTranslator:
         for intent in INTENTS:
             try:
                 t = intent(self, f)
-            except Exception:  # one broken intent must not end the question, let alone the session
-                log.exception("intent %s failed on %r", getattr(intent, "__name__", intent), question)
+            except Exception as e:  # one broken intent must not end the question, let alone the session
+                log.warning("intent %s failed on %r: %r", getattr(intent, "__name__", intent), question, e)
                 continue
             if t is not None:
                 readings.append((t, self.unused(f, t)))

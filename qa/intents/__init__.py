@@ -17,6 +17,7 @@ from qa.intents.entities import (
     intent_sources,
     intent_uses,
 )
+from qa.intents.pattern import intent_pattern
 from qa.intents.people import intent_event, intent_office
 from qa.intents.policies import intent_policy
 from qa.intents.statistics import intent_most, intent_production
@@ -39,4 +40,5 @@ INTENTS = [
     intent_uses,
     intent_path,
     intent_describe,
+    intent_pattern,
 ]
