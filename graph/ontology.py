@@ -659,6 +659,12 @@ RELS: tuple[RelType, ...] = (
             "joined",
             "delegation",
             "scheduled",
+            "held",
+            "hosted",
+            "host",
+            "hosts",
+            "took",
+            "place",
         ),
     ),
     RelType(

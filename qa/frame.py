@@ -163,7 +163,7 @@ def rel_between(a: str, b: str, f: Frame) -> tuple[str, bool] | None:
     return r.type, forward
 
 
-def topic_words(f: Frame) -> list[str]:
+def topic_words(f: Frame, truncate: bool = True) -> list[str]:
     """Content words that name no entity and no lexicon term: what the question is about ('Busan', 'framework')."""
     taken = " ".join(m.surface.lower() for m in f.mentions if m.entity.label not in ("Application", "Stage"))
     out = []
@@ -176,8 +176,40 @@ def topic_words(f: Frame) -> list[str]:
             and t not in ROLE_IGNORE
             and not t.isdigit()
         ):
-            out.append(t[:7])
+            out.append(t[:7] if truncate else t)
     return list(dict.fromkeys(out))[:6]
+
+
+def match_words(words_: list[str]) -> list[str]:
+    """Topic words that a row's text must contain: modifiers, relation words, type nouns and dates removed."""
+    from graph.text import MONTHS
+    from qa.coverage import (
+        COMPARISON,
+        FILTER_WORDS,
+        NEGATION,
+        NOUN_LABELS,
+        ORDERING,
+        PROP_WORDS,
+        QUANTITY,
+        REL_WORDS,
+        SCAFFOLD,
+        stem,
+    )  # fmt: skip
+
+    skip = COMPARISON | NEGATION | ORDERING | QUANTITY | SCAFFOLD | FILTER_WORDS | set(MONTHS)
+    out = [
+        w[:7]
+        for w in words_
+        if w not in skip and not w.isdigit()
+        and not any(stem(w) in table for table in (REL_WORDS, NOUN_LABELS, PROP_WORDS))
+    ]  # fmt: skip
+    return list(dict.fromkeys(out))
+
+
+def text_filter(fields: list[str]) -> str:
+    """A condition true when every `$match` word occurs in the concatenated text fields (case-insensitive)."""
+    text = " + ' ' + ".join(f"coalesce({x}, '')" for x in fields)
+    return f"ALL(t IN $match WHERE toLower({text}) CONTAINS t)"
 
 
 # Neo4j matches a path through one node twice (relationship isomorphism), FalkorDB does not: the app asks

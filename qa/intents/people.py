@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 from qa.frame import (
     PERSON_ORG,
     Frame,
+    match_words,
+    text_filter,
     translation,
 )
 from qa.lexicon import (
@@ -170,6 +172,10 @@ def _event(tr: RulesTranslator, f: Frame, *, use_place: bool) -> Translation | N
         if t not in STOP and t not in EVENT_WORDS and len(t) > 3 and t not in {"scheduled", "with", "about"}
     ]
     topic = [t for t in topic if not any(t in norm.lower() for norm in [x.surface for x in f.mentions])]
+    topic = match_words([t for t in topic if t in words(f.masked)])
+    if topic:  # the event is the one whose text says what the question says ('Busan', 'framework')
+        params["match"] = topic
+        where.append(text_filter(["e.name", "e.topics", "e.description", "e.event_type", "e.location", "e.duration"]))  # fmt: skip
     body = " ".join(matches) + (" WHERE " + " AND ".join(where) if where else "")
     if f.count:
         cy = f"{body} RETURN count(DISTINCT e) AS events, collect(e.name)[0..10] AS examples, collect(e.sources)[0..10] AS _src"
@@ -181,11 +187,6 @@ def _event(tr: RulesTranslator, f: Frame, *, use_place: bool) -> Translation | N
             lambda rows: f"{rows[0]['events']} events: " + "; ".join(rows[0]["examples"][:5]) + ".",
         )
     if f.wh == "when" or (f.wh in ("what", "") and "date" in f.tokens):
-        if topic:
-            params["topic"] = [t[:7] for t in topic]
-            body += (" WITH e, [t IN $topic WHERE toLower(coalesce(e.topics, '') + ' ' + coalesce(e.description, '') + ' ' + e.event_type + ' ' + "
-                     "reduce(s = '', x IN [(e)-[:RESULTED_IN]->(pp) | pp.name] | s + ' ' + toLower(x))) CONTAINS t] AS hits "
-                     "ORDER BY size(hits) DESC, e.date")  # fmt: skip
         first = re.search(r"\b(first|earliest)\b", f.text)
         last = re.search(r"\b(last|latest|most recent)\b", f.text)
         if first or last:
@@ -196,7 +197,7 @@ def _event(tr: RulesTranslator, f: Frame, *, use_place: bool) -> Translation | N
             )
             topic = []
         cy = (f"{body} RETURN e.name AS event, e.date AS date, e.end_date AS end_date, e.event_type AS type, e.location AS location, "
-              "e.duration AS duration, e.sources AS _src, e AS _e" + (" LIMIT 1" if first or last else " LIMIT 5" if topic else " ORDER BY date"))  # fmt: skip
+              "e.duration AS duration, e.sources AS _src, e AS _e" + (" LIMIT 1" if first or last else " ORDER BY date"))  # fmt: skip
         return translation(cy, params, "event_when", 0.9, lambda rows: "; ".join(f"{r['event']}: {r['date']}" + (f" in {r['location']}" if r['location'] else "") for r in rows[:3]) + ".")  # fmt: skip
     if f.wh in ("who", "whom") or re.search(
         r"\bwith whom\b|\bwho\b|\b(which|what) (\w+ )?(officials|people|leaders|participants|ministers|persons)\b",

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from qa.frame import (
     Frame,
+    match_words,
+    text_filter,
     topic_words,
     translation,
 )
@@ -111,6 +113,11 @@ def intent_policy(tr: RulesTranslator, f: Frame) -> Translation | None:
     ) and f.wh in ("is", "are", "was", "what", "")
     if not (named or enactors or targets or mins or cats or f.time or f.names("Company", "Organization")):
         return None
+    topic = match_words(topic_words(f, truncate=False))
+    if topic:  # the policies whose text says what the question says ('fentanyl', 'Geneva', 'framework')
+        params["match"] = topic
+        where.append(text_filter(["p.name", "p.description", "p.date_text", "p.policy_type", "p.scope", "p.minerals_text",
+                                  "p.enacting_body", "p.status_text"]))  # fmt: skip
     body = " ".join(matches) + (" WHERE " + " AND ".join(where) if where else "")
     body = body.replace(" WHERE cm.name IN $minerals WHERE ", " WHERE cm.name IN $minerals AND ")
     if re.search(r"\b(which|what) (countries|nations)\b", f.text):
@@ -162,15 +169,7 @@ def intent_policy(tr: RulesTranslator, f: Frame) -> Translation | None:
     if f.count:
         cy = f"{body} RETURN count(DISTINCT p) AS policies, collect(p.sources)[0..25] AS _src"
         return translation(cy, params, "policy_count", 0.85, lambda rows: f"{rows[0]['policies']} policies.")
-    topic = topic_words(f)
     order = "announced"
-    if topic:
-        params["topic"] = topic
-        ret += (
-            ", 2 * size([t IN $topic WHERE toLower(p.name) CONTAINS t]) + size([t IN $topic WHERE "
-            "toLower(coalesce(p.description, '') + ' ' + coalesce(p.date_text, '')) CONTAINS t]) AS relevance"
-        )
-        order = "relevance DESC, announced"
     cy = f"{body} RETURN DISTINCT {ret} ORDER BY {order}"
     if f.wh == "when":
         return translation(cy, params, "policy_when", 0.9, lambda rows: "; ".join(f"{r['policy']}: announced {r['announced']}" + (f", effective {r['effective']}" if r['effective'] and r['effective'] != r['announced'] else "") + (f", suspended until {r['suspended_until']}" if r['suspended_until'] else "") for r in rows[:6]) + ".")  # fmt: skip
