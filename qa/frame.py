@@ -94,6 +94,7 @@ class Frame:
     outside: list[str] = field(default_factory=list)
     threshold: float | None = None
     masked: str = ""  # the question with its date expressions blanked out
+    edition: str | None = None  # 'MCS 2026' when the question names a USGS edition
 
     def ents(self, *labels: str) -> list[Mention]:
         return [m for m in self.mentions if m.entity.label in labels and m.entity.name not in self.outside]

@@ -14,7 +14,7 @@ import re
 
 from graph.resolve import EntityIndex, Mention, index_from_store
 from graph.store import GraphStore
-from qa.coverage import Evidence, leftovers
+from qa.coverage import EDITION_RE, Evidence, leftovers
 from qa.frame import LINK_LABELS, VOCAB, Frame
 from qa.intents import INTENTS
 from qa.interpret import describe
@@ -79,6 +79,11 @@ class RulesTranslator:
     # -- parsing -------------------------------------------------------------------------
     def parse(self, question: str) -> Frame:
         q = as_question(question.strip().rstrip("?!. "))
+        ed = EDITION_RE.search(q)
+        edition = f"MCS {ed.group(1)}" if ed else None
+        unmasked = q
+        if ed:  # the edition's year is not the period asked about
+            q = q[: ed.start()] + " " * (ed.end() - ed.start()) + q[ed.end() :]
         time, spans = find_time(q)
         masked = q
         for a, b in spans:
@@ -91,7 +96,8 @@ class RulesTranslator:
             wh = "who"
         if re.search(r"\b(what|which) (date|day)\b|\bwhen\b", low):
             wh = "when"
-        f = Frame(q, low, toks, mentions, time, wh, any(c in low for c in COUNT_WORDS), masked=masked)
+        f = Frame(unmasked, unmasked.lower(), toks, mentions, time, wh, any(c in low for c in COUNT_WORDS), masked=masked,
+                  edition=edition)  # fmt: skip
         for t in toks:
             if t in SUPERLATIVE:
                 f.order = SUPERLATIVE[t]

@@ -53,15 +53,23 @@ def intent_production(tr: RulesTranslator, f: Frame) -> Translation | None:
     rel = "HAS_RESERVES" if reserves else "PRODUCES"
     params: dict[str, Any] = {"minerals": minerals}
     where = ["m.name IN $minerals", "r.latest = true"] if minerals else ["r.latest = true"]
+    if f.edition:  # 'according to MCS 2026': that edition's figure, not the newest
+        where = [w if w != "r.latest = true" else "r.edition = $edition" for w in where]
+        params["edition"] = f.edition
     if re.search(r"\b(entirely|fully|completely|totally|100 ?%|wholly)\b", f.text):
         where.append("r.value >= 100")
     computed_share = metric_kind == "share" and production and not re.search(r"refin|separat|magnet|process", f.text)
     if metric_kind and not reserves and not computed_share:
         rel = "HAS_METRIC"
-        where.append("toLower(r.metric) CONTAINS $metric")
         params["metric"] = {"share": "share", "quota": "quota", "import_reliance": "reliance", "capacity": "capacity"}[
             metric_kind
         ]
+        exact = _best_metric(tr, f, params["metric"])
+        if exact:  # 'first batch of mining quotas' -> mining_quota_first_batch
+            where.append("r.metric = $metric")
+            params["metric"] = exact
+        else:
+            where.append("toLower(r.metric) CONTAINS $metric")
     share = "share" in f.tokens or "percentage" in f.tokens or "percent" in f.tokens
     if share:
         countries = [c for c in countries if c != "World"]
@@ -144,6 +152,27 @@ def intent_production(tr: RulesTranslator, f: Frame) -> Translation | None:
     return translation(
         cy, params, "production_rank", 0.9, lambda rows: _rank_sentence(rows, rel, f.rank if lim == 1 else None)
     )
+
+
+def _best_metric(tr: RulesTranslator, f: Frame, kind: str) -> str | None:
+    """The stored metric whose name the question spells out best, when one does so strictly better than the rest."""
+    from qa.coverage import stem
+
+    if not hasattr(tr, "_metrics"):
+        rows = tr.store.run("MATCH ()-[r:HAS_METRIC]->() RETURN DISTINCT r.metric AS m")
+        tr._metrics = [r["m"] for r in rows if r["m"]]  # type: ignore[attr-defined]
+    asked = {stem(t) for t in f.tokens}
+    scored = []
+    for m in tr._metrics:  # type: ignore[attr-defined]
+        if kind not in m.lower():
+            continue
+        parts = {stem(p) for p in re.findall(r"[a-z0-9]+", m.lower()) if p not in ("of", "and", "the")}
+        hit = len(parts & asked)
+        scored.append((hit, -len(parts - asked), m))
+    scored.sort(reverse=True)
+    if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[0][:2] == scored[1][:2]):
+        return None
+    return scored[0][2]
 
 
 def _plural_ask(f: Frame) -> bool:
