@@ -687,6 +687,12 @@ RELS: tuple[RelType, ...] = (
             "hosts",
             "took",
             "place",
+            "part",
+            "participate",
+            "participating",
+            "participant",
+            "take",
+            "taking",
         ),
     ),
     RelType(

@@ -146,6 +146,10 @@ class Asker:
                           params=translation.params, engine=translation.engine)  # fmt: skip
         if not rows and translation.fallback is not None:
             return self.execute(question, translation.fallback)
+        for alt in translation.alternatives if not rows else []:  # another complete reading may find the facts
+            ans = self.execute(question, alt)
+            if ans.status == "ok":
+                return ans
         return self.build(question, translation, cypher, rows)
 
     def build(self, question: str, t: Translation, cypher: str, rows: list[dict[str, Any]]) -> Answer:

@@ -68,7 +68,8 @@ QUANTITY = frozenset({"much", "big", "large", "huge", "size", "amount", "amounts
                       "thousand", "thousands", "billion", "mt", "kt"})  # fmt: skip
 WORLD = frozenset({"global", "globally", "world", "worldwide", "world's", "international", "planet", "earth's"})
 COMPARE = frozenset({"compare", "compared", "comparison", "versus", "vs", "against", "between", "difference"})
-SHARE = frozenset({"share", "percentage", "percent", "proportion", "fraction", "portion"})
+SHARE = frozenset({"share", "percentage", "percent", "proportion", "fraction", "portion", "account", "accounted",
+                   "accounts", "represent", "represented", "represents", "comprise", "comprised"})  # fmt: skip
 # Words that name a property value ('licensing' -> category export_control): used when the query holds the value.
 VALUE_WORDS: dict[str, set[str]] = {}
 for _cat, _ws in POLICY_CATEGORY_WORDS.items():
@@ -95,8 +96,9 @@ def stem(word: str) -> str:
     for suffix, repl in (("ies", "y"), ("ied", "y"), ("ier", "y"), ("ing", ""), ("ers", ""), ("er", ""), ("ed", ""),
                          ("es", ""), ("s", "")):  # fmt: skip
         if w.endswith(suffix) and len(w) - len(suffix) >= 3:
-            return w[: len(w) - len(suffix)] + repl
-    return w
+            w = w[: len(w) - len(suffix)] + repl
+            break
+    return w[:-1] if w.endswith("e") and len(w) >= 5 else w  # 'place' and 'placed' share 'plac'
 
 
 def _rel_words() -> dict[str, set[str]]:

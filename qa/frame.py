@@ -181,8 +181,9 @@ def topic_words(f: Frame, truncate: bool = True) -> list[str]:
     return list(dict.fromkeys(out))[:6]
 
 
-def match_words(words_: list[str]) -> list[str]:
-    """Topic words that a row's text must contain: modifiers, relation words, type nouns and dates removed."""
+def match_words(words_: list[str], labels: Iterable[str] = ()) -> list[str]:
+    """Topic words that a row's text must contain: modifiers, relation words, dates and the type nouns of the
+    labels the query already ranges over (`labels`) removed ('critical minerals framework' keeps 'minerals')."""
     from graph.text import MONTHS
     from qa.coverage import (
         COMPARISON,
@@ -202,7 +203,8 @@ def match_words(words_: list[str]) -> list[str]:
         w[:7]
         for w in words_
         if w not in skip and not w.isdigit()
-        and not any(stem(w) in table for table in (REL_WORDS, NOUN_LABELS, PROP_WORDS))
+        and not any(stem(w) in table for table in (REL_WORDS, PROP_WORDS))
+        and not (stem(w) in NOUN_LABELS and (NOUN_LABELS[stem(w)] & set(labels) or not labels))
     ]  # fmt: skip
     return list(dict.fromkeys(out))
 

@@ -150,7 +150,12 @@ class RulesTranslator:
                 readings.append((t, self.unused(f, t)))
         complete = [t for t, left in readings if not left]
         if complete:
-            best = max(complete, key=lambda t: t.confidence)
+            complete.sort(key=lambda t: -t.confidence)
+            best = complete[0]
+            best.alternatives = [t for t in complete[1:4] if t.cypher != best.cypher]
+            for alt in best.alternatives:
+                alt.frame = {"question": question, "intent": alt.intent}
+                alt.interpretation = alt.interpretation or describe(alt, f)
             if best.fallback is not None and self.unused(f, best.fallback):
                 best.fallback = None  # a looser reading may not drop what the question asks
             best.frame = {"question": question, "intent": best.intent}

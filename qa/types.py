@@ -33,6 +33,9 @@ class Translation:
     empty: str = ""  # what to say when no row comes back
     frame: dict[str, Any] = field(default_factory=dict)  # the parsed question, for follow-ups
     fallback: Translation | None = None  # a looser reading to try when this one finds nothing
+    alternatives: list[Translation] = field(
+        default_factory=list
+    )  # other complete readings, tried when this finds nothing
     not_understood: list[str] = field(default_factory=list)  # set (with no cypher) when no reading used everything
     linked: list[Any] = field(default_factory=list)  # the entity mentions the parser linked (graph.resolve.Mention)
 

@@ -145,6 +145,10 @@ def intent_pattern(tr: RulesTranslator, f: Frame) -> Translation | None:
         ):
             continue  # 'magnets' in 'make magnets' names the stage, not an anchor
         demonym = m.surface.lower() in tr.demonyms
+        non = bool(re.search(r"\bnon[- ]?$", f.text[max(0, m.start - 4) : m.start]))
+        if demonym and non and m.start < slot_pos and label in SLOT_COUNTRY:  # 'non-Chinese companies'
+            anchors.append(("Country", m.entity.name, -2, None))
+            continue
         if m.entity.label == "Country" and m.start < slot_pos and label in SLOT_COUNTRY and not demonym:
             anchors.append(("Country", m.entity.name, -1, None))  # 'US magnet makers', "China's export controls"
             continue
@@ -165,7 +169,7 @@ def intent_pattern(tr: RulesTranslator, f: Frame) -> Translation | None:
     for a_label, name, pos, cls in anchors:
         if pos < 0:
             rel_type, target_is_start = SLOT_COUNTRY.get(check_label, ("HEADQUARTERED_IN", True))
-            cons.append(Constraint(rel_type, "Country", name, target_is_start, False, "nationality"))
+            cons.append(Constraint(rel_type, "Country", name, target_is_start, pos == -2, "nationality"))
             continue
         found = _rel_for(f, check_label, cls or a_label, pos, hits, positions)
         if found is None:

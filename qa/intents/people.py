@@ -172,7 +172,9 @@ def _event(tr: RulesTranslator, f: Frame, *, use_place: bool) -> Translation | N
         if t not in STOP and t not in EVENT_WORDS and len(t) > 3 and t not in {"scheduled", "with", "about"}
     ]
     topic = [t for t in topic if not any(t in norm.lower() for norm in [x.surface for x in f.mentions])]
-    topic = match_words([t for t in topic if t in words(f.masked)])
+    topic = match_words(
+        [t for t in topic if t in words(f.masked)], ["Event", "Official", "Country", "Company", "Organization"]
+    )
     if topic:  # the event is the one whose text says what the question says ('Busan', 'framework')
         params["match"] = topic
         where.append(text_filter(["e.name", "e.topics", "e.description", "e.event_type", "e.location", "e.duration"]))  # fmt: skip

@@ -69,7 +69,8 @@ def intent_policy(tr: RulesTranslator, f: Frame) -> Translation | None:
         ),
         None,
     )
-    if listing and status_filter and not named and not (status_filter == "suspended" and f.time):
+    currently = bool(re.search(r"\b(currently|now|still|at present|today)\b", f.text))
+    if listing and status_filter and not named and (currently or not (status_filter == "suspended" and f.time)):
         where.append("p.status = $status")
         params["status"] = status_filter
         if "suspension" in cats and len(cats) > 1:
@@ -113,7 +114,8 @@ def intent_policy(tr: RulesTranslator, f: Frame) -> Translation | None:
     ) and f.wh in ("is", "are", "was", "what", "")
     if not (named or enactors or targets or mins or cats or f.time or f.names("Company", "Organization")):
         return None
-    topic = match_words(topic_words(f, truncate=False))
+    covers = bool(mins) or ask_minerals
+    topic = match_words(topic_words(f, truncate=False), ["Policy", "Country"] + (["Mineral"] if covers else []))
     if topic:  # the policies whose text says what the question says ('fentanyl', 'Geneva', 'framework')
         params["match"] = topic
         where.append(text_filter(["p.name", "p.description", "p.date_text", "p.policy_type", "p.scope", "p.minerals_text",
