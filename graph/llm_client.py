@@ -10,10 +10,11 @@ from graph.settings import Settings
 def chat_model(settings: Settings, timeout: float = 60) -> Any:
     """LangChain's ChatOpenAI for the configured OpenAI-compatible endpoint (imported lazily: it is slow)."""
     from langchain_openai import ChatOpenAI
+    from pydantic import SecretStr
 
     return ChatOpenAI(
         model=settings.openai_model,
-        api_key=settings.openai_api_key or "not-needed",
+        api_key=SecretStr(settings.openai_api_key or "not-needed"),
         base_url=settings.openai_base_url,
         temperature=0,
         timeout=timeout,

@@ -61,6 +61,7 @@ NODES: tuple[NodeType, ...] = (
         + (
             Prop("kind", "string", "country | bloc | organisation | aggregate"),
             Prop("demonym", "string", "nationality adjective", ("nationality",)),
+            Prop("capital", "string", "capital city; news uses it for the government ('Washington', 'Beijing')"),
         ),
         ("country", "countries", "nation", "nations"),
         "#4e79a7",

@@ -132,7 +132,9 @@ def latest_date(text: str) -> str | None:
 
 def split_top(text: str, seps: str = ";") -> list[str]:
     """Split on separators that are not inside parentheses or quotes."""
-    parts, depth, cur = [], 0, []
+    parts: list[str] = []
+    cur: list[str] = []
+    depth = 0
     for ch in text:
         if ch in "([":
             depth += 1

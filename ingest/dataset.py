@@ -155,7 +155,13 @@ def _split(cell: str) -> list[str]:
 def _countries(ctx: _Ctx, row: dict[str, str]) -> None:
     aliases = _split(row["aliases"])
     ctx.batch.node(
-        "Country", row["name"], name=row["name"], kind=row["kind"], aliases=aliases, demonym=row["demonym"] or None
+        "Country",
+        row["name"],
+        name=row["name"],
+        kind=row["kind"],
+        aliases=aliases,
+        demonym=row["demonym"] or None,
+        capital=row["capital"] or None,
     )
     ctx.index.add("Country", row["name"], aliases + ([row["demonym"]] if row["demonym"] else []))
     for r in _split(row["regions"]):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph.errors import QueryError, QueryRefused, RekgError, StoreUnavailable
 from graph.settings import Settings
@@ -17,6 +17,10 @@ from graph.store import GNode, GraphStore, GRel, graph_items, plain
 from qa.coverage import describe_missing
 from qa.guard import refusal_reason, run_read_only
 from qa.types import Answer, Translation
+
+if TYPE_CHECKING:
+    from qa.llm import LLMTranslator
+    from qa.rules import RulesTranslator
 
 log = logging.getLogger(__name__)
 
@@ -39,19 +43,19 @@ class Asker:
     def __init__(self, store: GraphStore, settings: Settings) -> None:
         self.store = store
         self.settings = settings
-        self._rules = None
-        self._llm = None
+        self._rules: RulesTranslator | None = None
+        self._llm: LLMTranslator | None = None
         self.history: list[Translation] = []
 
     @property
-    def rules(self):  # noqa: ANN201
+    def rules(self) -> RulesTranslator:
         if self._rules is None:
             from qa.rules import RulesTranslator
 
             self._rules = RulesTranslator(self.store)
         return self._rules
 
-    def llm(self):  # noqa: ANN201
+    def llm(self) -> LLMTranslator:
         if self._llm is None:
             from qa.llm import LLMTranslator
 

@@ -181,7 +181,7 @@ def topic_words(f: Frame, truncate: bool = True) -> list[str]:
     return list(dict.fromkeys(out))[:6]
 
 
-def match_words(words_: list[str], labels: Iterable[str] = ()) -> list[str]:
+def match_words(words_: list[str], labels: Iterable[str] = (), rels: Iterable[str] = ()) -> list[str]:
     """Topic words that a row's text must contain: modifiers, relation words, dates and the type nouns of the
     labels the query already ranges over (`labels`) removed ('critical minerals framework' keeps 'minerals')."""
     from graph.text import MONTHS
@@ -203,7 +203,8 @@ def match_words(words_: list[str], labels: Iterable[str] = ()) -> list[str]:
         w[:7]
         for w in words_
         if w not in skip and not w.isdigit()
-        and not any(stem(w) in table for table in (REL_WORDS, PROP_WORDS))
+        and not (stem(w) in REL_WORDS and (REL_WORDS[stem(w)] & set(rels) or not rels))
+        and stem(w) not in PROP_WORDS
         and not (stem(w) in NOUN_LABELS and (NOUN_LABELS[stem(w)] & set(labels) or not labels))
     ]  # fmt: skip
     return list(dict.fromkeys(out))

@@ -8,7 +8,7 @@ plain strings; qa.llm wraps them in langchain messages.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from graph.ontology import format_for_prompt
@@ -94,7 +94,7 @@ def format_examples(examples: Sequence[Example]) -> str:
     return "\n\n".join(f"Q: {e.question}\n```cypher\n{e.inline()}\n```" for e in examples)
 
 
-def format_values(values: dict[str, Sequence[str]] | None) -> str:
+def format_values(values: Mapping[str, Sequence[str]] | None) -> str:
     if not values:
         return "(none listed)"
     return "\n".join(f"- {k}: {', '.join(str(v) for v in vs)}" for k, vs in values.items() if vs)
@@ -105,7 +105,7 @@ def cypher_messages(
     *,
     backend: str,
     examples: Sequence[Example],
-    values: dict[str, Sequence[str]] | None = None,
+    values: Mapping[str, Sequence[str]] | None = None,
     previous: tuple[str, str] | None = None,
 ) -> tuple[str, str]:
     """(system, user) prompts that ask for one read-only Cypher query answering `question`."""

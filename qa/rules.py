@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import re
 
-from graph.resolve import EntityIndex, Mention, index_from_store
+from graph.resolve import Entity, EntityIndex, Mention, index_from_store
 from graph.store import GraphStore
 from qa.coverage import EDITION_RE, Evidence, leftovers
 from qa.frame import LINK_LABELS, VOCAB, Frame
@@ -69,6 +69,11 @@ class RulesTranslator:
             r["d"].lower(): r["name"]
             for r in store.run("MATCH (c:Country) WHERE c.demonym IS NOT NULL RETURN c.name AS name, c.demonym AS d")
         }
+        # 'Washington placed tariffs': a capital that acts (not a place: 'in Washington') stands for its country
+        self.capitals = {
+            r["cap"]: r["name"]
+            for r in store.run("MATCH (c:Country) WHERE c.capital IS NOT NULL RETURN c.name AS name, c.capital AS cap")
+        }
         self.person_country = {
             r["name"]: r["country"]
             for r in store.run(
@@ -89,6 +94,7 @@ class RulesTranslator:
         for a, b in spans:
             masked = masked[:a] + " " * (b - a) + masked[b:]
         mentions = [m for m in self.index.find_mentions(masked, LINK_LABELS, fuzzy=True) if self._keep(m, masked)]
+        mentions += self._capital_mentions(masked, mentions)
         low = q.lower()
         toks = words(q)
         wh = next((w for w in toks[:3] if w in WH_WORDS), "")
@@ -121,6 +127,19 @@ class RulesTranslator:
             if OUTSIDE_RE.search(q[: men.start]):
                 f.outside.append(men.entity.name)
         return f
+
+    def _capital_mentions(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """Capitals used for their governments ('What tariffs has Washington placed ...'), not as places."""
+        out = []
+        for cap, country in self.capitals.items():
+            for m in re.finditer(rf"\b{re.escape(cap)}\b", text):
+                place = re.search(
+                    r"\b(in|at|to|from|near|visit\w*|via)\s+(the\s+)?$", text[max(0, m.start() - 12) : m.start()]
+                )
+                if place or any(x.start <= m.start() < x.end for x in mentions):
+                    continue
+                out.append(Mention(Entity("Country", country), m.start(), m.end(), m.group(0), 100.0))
+        return out
 
     def _keep(self, m: Mention, text: str) -> bool:
         """Drop links that are parts of the question's own vocabulary ('rare earths' is a group only when meant)."""

@@ -144,20 +144,20 @@ def intent_company_relations(tr: RulesTranslator, f: Frame) -> Translation | Non
         re.search(r"\b(does|did|do)\b.*\b(supply|sell|invest|fund|finance)\b", f.text)
     )
     # "US companies", "Australian firms": a country that qualifies the companies asked for, not a party.
-    qualifiers = [
+    qualifying = [
         m
         for m in ents
         if m.entity.label == "Country"
         and re.match(r"\s+(compan|firms?|miners?|producers?|makers?)", f.question[m.end :])
     ]
-    qualifiers = [m.entity.name for m in qualifiers] + [tr.demonyms[t] for t in f.tokens if t in tr.demonyms]
-    if qualifiers and e.entity.name in qualifiers and len(ents) > 1:
-        e = next(m for m in ents if m.entity.name not in qualifiers)
-    second = [m for m in ents if m.entity.name != e.entity.name and m.entity.name not in qualifiers]
+    qualifier_names = [m.entity.name for m in qualifying] + [tr.demonyms[t] for t in f.tokens if t in tr.demonyms]
+    if qualifier_names and e.entity.name in qualifier_names and len(ents) > 1:
+        e = next(m for m in ents if m.entity.name not in qualifier_names)
+    second = [m for m in ents if m.entity.name != e.entity.name and m.entity.name not in qualifier_names]
     params = {"name": e.entity.name, "types": kinds}
     ret = "RETURN a.name AS from, type(r) AS relationship, b.name AS to, r.detail AS detail, r.sources AS _src, a AS _a, r AS _r, b AS _b"
-    if qualifiers and not second:
-        params["hq"] = qualifiers
+    if qualifier_names and not second:
+        params["hq"] = qualifier_names
         side = (
             "endNode(r) = e"
             if incoming and not outgoing

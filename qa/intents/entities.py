@@ -190,11 +190,11 @@ def intent_count_label(tr: RulesTranslator, f: Frame) -> Translation | None:
         return None
     params: dict[str, Any] = {}
     when = ""
-    if f.time and label in ("Event", "Policy"):
+    if f.time and f.time.prefix and label in ("Event", "Policy"):
         when = " WHERE " + ("n.date" if label == "Event" else "n.date_announced") + " STARTS WITH $when"
         params["when"] = f.time.prefix
     cy = f"MATCH (n:{label}){when} RETURN count(n) AS count, collect(n.sources)[0..25] AS _src"
-    period = f" in {f.time.prefix}" if params else ""
+    period = f" in {params['when']}" if params else ""
     return translation(
         cy, params, "count_label", 0.75, lambda rows: f"The graph holds {rows[0]['count']} {noun}{period}."
     )

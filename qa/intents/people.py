@@ -101,9 +101,9 @@ def intent_office(tr: RulesTranslator, f: Frame) -> Translation | None:
                   empty="No office holder in the graph matches that role" + (f" at {f.time.prefix}" if f.time else "") + ".")  # fmt: skip
 
     if current:  # the sitting holder; if the graph records none, say who held it last
-        t = holders(where + ["r.end_date IS NULL"])
-        t.fallback = holders(where, "The graph records no current holder; the most recent: ")
-        return t
+        sitting = holders(where + ["r.end_date IS NULL"])
+        sitting.fallback = holders(where, "The graph records no current holder; the most recent: ")
+        return sitting
     return holders(where)
 
 
@@ -173,7 +173,9 @@ def _event(tr: RulesTranslator, f: Frame, *, use_place: bool) -> Translation | N
     ]
     topic = [t for t in topic if not any(t in norm.lower() for norm in [x.surface for x in f.mentions])]
     topic = match_words(
-        [t for t in topic if t in words(f.masked)], ["Event", "Official", "Country", "Company", "Organization"]
+        [t for t in topic if t in words(f.masked)],
+        ["Event", "Official", "Country", "Company", "Organization"],
+        ["PARTICIPATED_IN", "RESULTED_IN"],
     )
     if topic:  # the event is the one whose text says what the question says ('Busan', 'framework')
         params["match"] = topic

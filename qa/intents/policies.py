@@ -115,7 +115,11 @@ def intent_policy(tr: RulesTranslator, f: Frame) -> Translation | None:
     if not (named or enactors or targets or mins or cats or f.time or f.names("Company", "Organization")):
         return None
     covers = bool(mins) or ask_minerals
-    topic = match_words(topic_words(f, truncate=False), ["Policy", "Country"] + (["Mineral"] if covers else []))
+    topic = match_words(
+        topic_words(f, truncate=False),
+        ["Policy", "Country"] + (["Mineral"] if covers else []),
+        ["ENACTED", "TARGETS", "INVOLVES"] + (["COVERS"] if covers else []),
+    )
     if topic:  # the policies whose text says what the question says ('fentanyl', 'Geneva', 'framework')
         params["match"] = topic
         where.append(text_filter(["p.name", "p.description", "p.date_text", "p.policy_type", "p.scope", "p.minerals_text",
