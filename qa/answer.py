@@ -174,6 +174,7 @@ class Asker:
                 for sid in rel.props.get("sources") or []:
                     if sid not in src_ids:
                         src_ids.append(sid)
+        nodes, rels = self._connect(t, nodes, rels)
         clean = [{c: plain(row[c]) for c in visible} for row in rows]
         sources = self._sources(src_ids)
         if t.frame:
@@ -190,6 +191,38 @@ class Asker:
         return Answer(question=question, status="ok", answer=sentence, interpretation=t.interpretation, cypher=cypher,
                       params=t.params, columns=visible, rows=clean, row_sources=row_sources, engine=t.engine,
                       sources=sources, nodes=nodes, relationships=rels)  # fmt: skip
+
+    def _connect(self, t: Translation, nodes: list[GNode], rels: list[GRel]) -> tuple[list[GNode], list[GRel]]:
+        """Add the question's entities to the answer graph, with their relationships to the answer's nodes.
+
+        "Which policies target Japan?" draws Japan and its TARGETS links, not six unconnected policies.
+        Only entities the reading used (their names are parameters) are added; relationships keep their
+        real direction. One bounded query, so it costs the same on any graph size.
+        """
+        used = {str(v) for v in _flat(list(t.params.values())) if isinstance(v, str)}
+        asked = [(label, name) for label, name in t.entities if name in used]
+        have = {n.uid for n in nodes}
+        missing = [(label, name) for label, name in asked if f"{label}:{name}" not in have]
+        if not missing or not nodes:
+            return nodes, rels
+        from graph.ontology import key_of
+
+        targets = [{"label": n.label, "key": n.props.get(key_of(n.label)) if n.label else None} for n in nodes[:50]]
+        try:
+            found = self.store.read(
+                "UNWIND $asked AS q MATCH (e {name: q}) WITH e UNWIND $targets AS t MATCH (e)-[r]-(a) "
+                "WHERE t.label IN labels(a) AND (a.name = t.key OR a.policy_id = t.key OR a.event_id = t.key) "
+                "RETURN e, r, a LIMIT 200",
+                {"asked": [name for _, name in missing], "targets": targets},
+                timeout_ms=self.settings.query_timeout_ms,
+            )
+        except (QueryError, StoreUnavailable):
+            return nodes, rels
+        extra_nodes, extra_rels = graph_items(found)
+        seen_n = {n.uid for n in nodes}
+        seen_r = {r.uid for r in rels}
+        return (nodes + [n for n in extra_nodes if n.uid not in seen_n],
+                rels + [r for r in extra_rels if r.uid not in seen_r])  # fmt: skip
 
     def _sources(self, ids: list[str]) -> list[dict[str, Any]]:
         if not ids:
