@@ -751,14 +751,22 @@ def rel_allowed(rel_type: str, start: str, end: str) -> bool:
     return bool(rel and start in rel.start and end in rel.end)
 
 
-def format_for_prompt() -> str:
-    """The schema as compact text for an LLM prompt."""
+def format_for_prompt(focus: set[str] | None = None) -> str:
+    """The schema as compact text for an LLM prompt; with `focus`, only those labels and the relationship types
+    around them (a schema slice per question helps smaller models)."""
+    if focus:
+        rels = [r for r in RELS if set(r.start) & focus or set(r.end) & focus]
+        labels = focus | {x for r in rels for x in (*r.start, *r.end)} | {"Source"}
+    else:
+        rels, labels = list(RELS), set(LABELS)
     lines = ["Node labels (key property first):"]
     for n in NODES:
+        if n.label not in labels:
+            continue
         props = ", ".join(f"{p.name}:{p.type}" for p in n.props if p.name != "sources")
         lines.append(f"- {n.label} (key {n.key}): {n.description} Properties: {props}")
     lines.append("Relationship types:")
-    for r in RELS:
+    for r in rels:
         props = ", ".join(f"{p.name}:{p.type}" for p in r.props if p.name != "sources")
         ends = f"(:{'|'.join(r.start)})-[:{r.type}]->(:{'|'.join(r.end)})"
         lines.append(f"- {ends}: {r.description}" + (f" Properties: {props}" if props else ""))

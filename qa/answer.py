@@ -96,9 +96,10 @@ class Asker:
             translation = self.rules.translate(question, self.history)
         missing: list[str] = []
         understood = ""
+        partial: Translation | None = None
         if translation is not None and translation.not_understood:
             missing, understood = translation.not_understood, translation.interpretation
-            translation = None
+            partial, translation = translation, None
         if translation is not None and translation.confidence < 0.5:
             translation = None
         if translation is None and engine in ("auto", "llm"):
@@ -108,7 +109,7 @@ class Asker:
                                   "for an OpenAI-compatible server) in .env.", engine="llm")  # fmt: skip
             else:
                 try:
-                    return self._run_llm(question, on_token)
+                    return self._run_llm(question, on_token, partial)
                 except QueryRefused as e:
                     return Answer(
                         question=question, status="refused", answer=f"Refused: {e}", cypher=e.cypher, engine="llm"
@@ -235,9 +236,9 @@ class Asker:
         order = {sid: i for i, sid in enumerate(ids)}
         return sorted(rows, key=lambda r: order.get(r["id"], 0))[:25]
 
-    def _run_llm(self, question: str, on_token: Any) -> Answer:
+    def _run_llm(self, question: str, on_token: Any, partial: Translation | None = None) -> Answer:
         llm = self.llm()
-        translation, cypher, rows = llm.translate_and_run(question, self.history, self.execute_raw)
+        translation, cypher, rows = llm.translate_and_run(question, self.history, self.execute_raw, partial)
         ans = self.build(question, translation, cypher, rows)
         if ans.status == "ok":
             ans.answer = llm.summarize(question, ans.columns, ans.rows, on_token=on_token) or ans.answer

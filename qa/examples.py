@@ -160,7 +160,7 @@ EXAMPLES: tuple[Example, ...] = (
     ),
     _ex(
         "classification",
-        "Which rare earths are classified as heavy?",
+        "List the heavy rare earth elements",
         """MATCH (m:Mineral)-[:MEMBER_OF]->(:Mineral {name: $group})
            WHERE m.classification = $cls
            RETURN m.name AS mineral, m.symbol AS symbol, m.atomic_number AS atomic_number ORDER BY atomic_number""",
@@ -272,7 +272,7 @@ EXAMPLES: tuple[Example, ...] = (
     ),
     _ex(
         "company_executive",
-        "Who is the CEO of MP Materials?",
+        "Who is MP Materials' chief executive?",
         """MATCH (o:Official)-[h:HOLDS_OFFICE]->(c:Company {name: $company})
            WHERE h.end_date IS NULL
            RETURN o.name AS person, h.role AS role""",
@@ -309,7 +309,7 @@ EXAMPLES: tuple[Example, ...] = (
     ),
     _ex(
         "companies_in_stage",
-        "Which companies make magnets?",
+        "Which firms manufacture permanent magnets?",
         """MATCH (c:Company)-[a:ACTIVE_IN]->(s:Stage {name: $stage})
            OPTIONAL MATCH (c)-[:HEADQUARTERED_IN]->(hq:Country)
            RETURN c.name AS company, hq.name AS headquarters, a.detail AS detail ORDER BY company""",
@@ -389,7 +389,7 @@ EXAMPLES: tuple[Example, ...] = (
     ),
     _ex(
         "path",
-        "How are MP Materials and Apple connected?",
+        "What links MP Materials to Apple?",
         """MATCH (a:Company {name: $a}), (b:Company {name: $b})
            MATCH p = (a)-[*1..3]-(b)
            WHERE NONE(n IN nodes(p) WHERE n:Source)

@@ -33,6 +33,11 @@ EXAMPLES_K = 4
 ExecuteRaw = Callable[[str, dict[str, Any]], tuple[str, list[dict[str, Any]]]]
 
 
+def _one_line(cypher: str, limit: int = 200) -> str:
+    text = " ".join(cypher.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class LLMError(RekgError):
     """The language model could not be reached or gave no usable reply."""
 
@@ -97,8 +102,9 @@ class LLMTranslator:
         return self._values
 
     def translate_and_run(
-        self, question: str, history: list[Translation], execute_raw: ExecuteRaw
+        self, question: str, history: list[Translation], execute_raw: ExecuteRaw, partial: Translation | None = None
     ) -> tuple[Translation, str, list[dict[str, Any]]]:
+        """`partial` is the offline reading (linked entities, what it understood and what not), passed on to the model."""
         previous = _previous(history)
         system, user = cypher_messages(
             question,
@@ -106,6 +112,9 @@ class LLMTranslator:
             examples=retrieve(question, k=EXAMPLES_K),
             values=self.known_values(),
             previous=previous,
+            linked=partial.entities if partial else (),
+            understood=partial.interpretation if partial else "",
+            not_understood=partial.not_understood if partial else (),
         )
         turns: list[tuple[str, str]] = [("user", user)]
         self.last_replies = []
@@ -139,6 +148,7 @@ class LLMTranslator:
                     "corrections": checked.corrections,
                 },
                 empty="The graph has no facts that answer this.",
+                interpretation="Read by the language model as: " + _one_line(checked.cypher),
             )
             return t, executed, rows
         raise QueryError(f"the model gave no working query after {MAX_ATTEMPTS} attempts; last error: {last_error}")

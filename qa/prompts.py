@@ -107,16 +107,34 @@ def cypher_messages(
     examples: Sequence[Example],
     values: Mapping[str, Sequence[str]] | None = None,
     previous: tuple[str, str] | None = None,
+    linked: Sequence[tuple[str, str]] = (),
+    understood: str = "",
+    not_understood: Sequence[str] = (),
 ) -> tuple[str, str]:
-    """(system, user) prompts that ask for one read-only Cypher query answering `question`."""
+    """(system, user) prompts that ask for one read-only Cypher query answering `question`.
+
+    `linked` are the (label, exact name) entities the offline parser found; the schema is sliced to
+    their labels and the relationship types around them; `understood`/`not_understood` say what the
+    offline translator could and could not read, so the model knows what is left to interpret.
+    """
+    focus = {label for label, _ in linked}
     system = SYSTEM_CYPHER.format(
-        schema=format_for_prompt(),
+        schema=format_for_prompt(focus or None),
         values=format_values(values),
         dialect=DIALECT.get(backend, DIALECT["neo4j"]),
         rules=RULES,
         examples=format_examples(examples),
     )
     context = FOLLOW_UP.format(question=previous[0], cypher=previous[1]) if previous else ""
+    if linked:
+        context += (
+            "Entities in the question (use these exact names): "
+            + "; ".join(f"{name} ({label})" for label, name in dict.fromkeys(linked))
+            + "\n"
+        )
+    if understood or not_understood:
+        context += (f"The offline reader understood: {understood or 'nothing'}; it could not use: "
+                    f"{', '.join(not_understood) or 'nothing'}. Make sure your query uses every part of the question.\n")  # fmt: skip
     return system, USER_CYPHER.format(context=context, question=question.strip())
 
 

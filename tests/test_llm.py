@@ -12,6 +12,7 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -308,3 +309,30 @@ def test_unreachable_llm_is_an_error_not_a_crash(loaded) -> None:  # noqa: ANN00
     ans = Asker(store, s2).ask(Q, engine="llm")
     assert ans.status == "error"
     assert "language model" in ans.answer
+
+
+def test_llm_gets_the_linked_entities_a_schema_slice_and_what_was_not_understood(asker: Asker, llm_server) -> None:  # noqa: ANN001
+    """A question the offline translator abstains on goes to the model with what the parser found."""
+    llm, _ = llm_server
+    reply = fenced("MATCH (c:Country {name: 'United States'})-[:HEADQUARTERED_IN]-(k:Company) RETURN k.name AS name")
+    llm.script(reply, "No sanctions are recorded.")
+    ans = asker.ask("Which companies has the United States sanctioned?", engine="auto")
+    assert ans.engine == "llm"
+    prompt = llm.text(0)
+    assert "United States (Country)" in prompt
+    assert "could not use: sanctioned" in prompt
+    schema = prompt.split("Schema:", 1)[1].split("Known values:", 1)[0]
+    assert "HEADQUARTERED_IN" in schema and "[:USED_IN]" not in schema  # sliced to the types around Country
+    assert ans.interpretation.startswith("Read by the language model as:")
+
+
+def test_no_dev_question_is_a_few_shot_example() -> None:
+    """The scorer's questions must not appear word for word in the example library."""
+    dev = Path(__file__).resolve().parents[2] / "shared" / "eval"
+    questions = [
+        json.loads(line)["question"].rstrip("?").lower() for f in sorted(dev.glob("dev*.jsonl")) for line in open(f)
+    ]
+    if not questions:
+        pytest.fail("../shared/eval is missing: it sits beside the project for developers and CI")
+    library = {e.question.rstrip("?").lower() for e in EXAMPLES}
+    assert not library & set(questions)
