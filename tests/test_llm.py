@@ -330,7 +330,9 @@ def test_no_dev_question_is_a_few_shot_example() -> None:
     """The scorer's questions must not appear word for word in the example library."""
     dev = Path(__file__).resolve().parents[2] / "shared" / "eval"
     questions = [
-        json.loads(line)["question"].rstrip("?").lower() for f in sorted(dev.glob("dev*.jsonl")) for line in open(f)
+        json.loads(line)["question"].rstrip("?").lower()
+        for f in sorted(dev.glob("dev*.jsonl"))
+        for line in f.read_text().splitlines()
     ]
     if not questions:
         pytest.fail("../shared/eval is missing: it sits beside the project for developers and CI")
