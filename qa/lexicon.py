@@ -68,7 +68,7 @@ POLICY_CATEGORY_WORDS = {
                        "restriction", "restrictions", "restricts", "curbs", "curb", "halt", "halted", "moratorium",
                        "embargo"},
     "tariff": {"tariff", "tariffs", "duty", "duties"},
-    "agreement": {"agreement", "agreements", "framework", "frameworks", "deal", "deals", "mou", "memorandum",
+    "agreement": {"agreement", "agreements", "agree", "agreed", "framework", "frameworks", "deal", "deals", "mou", "memorandum",
                   "truce", "arrangement", "declaration", "pact", "signed", "sign", "treaty", "proposal",
                   "proposals", "propose", "proposed", "offer", "offered", "offers", "suggested"},
     "investment": {"investment", "investments", "loan", "loans", "equity", "funding", "financing", "stake",

@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 
 def intent_policy(tr: RulesTranslator, f: Frame) -> Translation | None:
     """Export controls, tariffs, agreements, investments: by enacting country, target, mineral, date, status."""
-    if re.search(r"\b(share|percent|percentage)\b", f.text) and not f.has(POLICY_NOUNS):
-        return None
+    if re.search(r"\b(share|percent|percentage)\b", f.text) and not f.has(POLICY_NOUNS) and not f.ents("Facility"):
+        return None  # a share of output is a statistic; a share of a site's output is a deal's term
     cats = [c for c, ws in POLICY_CATEGORY_WORDS.items() if f.has(ws - {"deal", "deals"})]
     named = f.names("Policy")
     if not cats and not named and not f.has(POLICY_NOUNS | {"deal", "deals"}):
@@ -120,6 +120,8 @@ def intent_policy(tr: RulesTranslator, f: Frame) -> Translation | None:
         ["Policy", "Country"] + (["Mineral"] if covers else []),
         ["ENACTED", "TARGETS", "INVOLVES"] + (["COVERS"] if covers else []),
     )
+    facilities = [w for n in f.names("Facility") for w in re.findall(r"[a-z0-9]+", n.lower()) if len(w) > 2]
+    topic = list(dict.fromkeys(topic + facilities))  # 'Mt Weld' dysprosium: a policy whose text names the site
     if topic:  # the policies whose text says what the question says ('fentanyl', 'Geneva', 'framework')
         params["match"] = topic
         where.append(text_filter(["p.name", "p.description", "p.date_text", "p.policy_type", "p.scope", "p.minerals_text",
@@ -182,8 +184,39 @@ def intent_policy(tr: RulesTranslator, f: Frame) -> Translation | None:
     if status_q:
         return translation(cy, params, "policy_status", 0.9, lambda rows: "; ".join(
             f"{r['policy']} ({r['announced']}) is {str(r['status']).replace('_', ' ')}" + (f" until {r['suspended_until']}" if r['suspended_until'] else "") + (f" — {r['status_as_stated']}" if r['status_as_stated'] else "") for r in rows[:6]) + ".")  # fmt: skip
+    amount = AMOUNT_ASK.search(f.text)
+    if amount and (topic or named or enactors or targets or f.names("Company", "Organization")):  # 'how much financing', 'what share ... secure': the figure in the text
+        return translation(cy, params, "policy_detail", 0.86, lambda rows: "; ".join(
+            f"{r['policy']} ({r['announced']}): " + (", ".join(_amounts(r["description"] or "")) or (r["description"] or "")[:160])
+            for r in rows[:4]) + ".", used=AMOUNT_WORDS,
+            reading="The figure stated in the matching policy's text")  # fmt: skip
     return translation(cy, params, "policy_list", 0.85 if (cats or named or mins or enactors or targets) else 0.6, lambda rows: f"{len(rows)} polic{'y' if len(rows) == 1 else 'ies'}: " + "; ".join(
         f"{r['policy']} ({r['announced']}, {str(r['status']).replace('_', ' ')})" + (f" covering {join(r['minerals'], 6)}" if r['minerals'] else "") for r in rows[:8]) + ".")  # fmt: skip
+
+
+AMOUNT_ASK = re.compile(r"\b(how much|what share|what percentage|what proportion|what portion|how long|what rate|"
+                        r"how big|how large|what (?:was|is) the total|by how much)\b")  # fmt: skip
+AMOUNT_WORDS = {
+    "much",
+    "share",
+    "percentage",
+    "proportion",
+    "portion",
+    "long",
+    "rate",
+    "big",
+    "large",
+    "total",
+    "amount",
+}
+AMOUNT_RE = re.compile(r"(?:(?:US\$|\$|EUR|€|A\$|C\$|¥)\s?[\d.,]+\s?(?:[MBK]|million|billion|bn)?|"
+                       r"(?:about |up to |around |~)?[\d.,]+\s?(?:%|percent|percentage points?|days?|months?|years?|t/yr|tonnes?|t\b))",
+                       re.I)  # fmt: skip
+
+
+def _amounts(text: str) -> list[str]:
+    """Figures stated in a policy's text (amounts, percentages, durations), in order."""
+    return list(dict.fromkeys(m.group(0).strip() for m in AMOUNT_RE.finditer(text)))[:6]
 
 
 def _negated_minerals(body: str, params: dict[str, Any]) -> str:
