@@ -152,7 +152,10 @@ def intent_company_relations(tr: RulesTranslator, f: Frame) -> Translation | Non
     ]
     qualifier_names = [m.entity.name for m in qualifying] + [tr.demonyms[t] for t in f.tokens if t in tr.demonyms]
     if qualifier_names and e.entity.name in qualifier_names and len(ents) > 1:
-        e = next(m for m in ents if m.entity.name not in qualifier_names)
+        other = next((m for m in ents if m.entity.name not in qualifier_names), None)
+        if other is None:
+            return None  # every entity only qualifies the companies asked for: the pattern builder reads these
+        e = other
     second = [m for m in ents if m.entity.name != e.entity.name and m.entity.name not in qualifier_names]
     params = {"name": e.entity.name, "types": kinds}
     ret = "RETURN a.name AS from, type(r) AS relationship, b.name AS to, r.detail AS detail, r.sources AS _src, a AS _a, r AS _r, b AS _b"
