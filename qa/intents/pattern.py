@@ -235,11 +235,19 @@ def intent_pattern(tr: RulesTranslator, f: Frame) -> Translation | None:
     )
 
 
+def _verb(rel_type: str) -> str:
+    """'HEADQUARTERED_IN' -> 'is headquartered in', 'INVESTS_IN' -> 'invests in', 'MEMBER_OF' -> 'is a member of'."""
+    words = rel_type.lower().split("_")
+    if words[0].endswith("ed") or words[0] in ("active", "part", "member"):
+        return "is " + ("a " if words[0] == "member" else "") + " ".join(words)
+    return " ".join(words)
+
+
 def _reading(label: str, cons: list[Constraint], class_of: dict[int, str]) -> str:
     parts = []
     for i, c in enumerate(cons):
-        verb = c.rel.lower().replace("_", " ")
+        verb = _verb(c.rel)
         anchor = f"a {class_of[i].lower()} headquartered in {c.anchor}" if i in class_of else c.anchor
         side = f"{verb} {anchor}" if c.target_is_start else f"{anchor} {verb} it"
-        parts.append(("not " if c.negated else "") + side)
+        parts.append(("not " + side if c.negated else side).replace("not is ", "is not "))
     return f"{label} that " + " and ".join(parts)

@@ -185,7 +185,9 @@ def intent_policy(tr: RulesTranslator, f: Frame) -> Translation | None:
         return translation(cy, params, "policy_status", 0.9, lambda rows: "; ".join(
             f"{r['policy']} ({r['announced']}) is {str(r['status']).replace('_', ' ')}" + (f" until {r['suspended_until']}" if r['suspended_until'] else "") + (f" — {r['status_as_stated']}" if r['status_as_stated'] else "") for r in rows[:6]) + ".")  # fmt: skip
     amount = AMOUNT_ASK.search(f.text)
-    if amount and (topic or named or enactors or targets or f.names("Company", "Organization")):  # 'how much financing', 'what share ... secure': the figure in the text
+    if amount and (
+        topic or named or enactors or targets or f.names("Company", "Organization")
+    ):  # 'how much financing', 'what share ... secure': the figure in the text
         return translation(cy, params, "policy_detail", 0.86, lambda rows: "; ".join(
             f"{r['policy']} ({r['announced']}): " + (", ".join(_amounts(r["description"] or "")) or (r["description"] or "")[:160])
             for r in rows[:4]) + ".", used=AMOUNT_WORDS,
