@@ -206,17 +206,21 @@ class Asker:
         missing = [(label, name) for label, name in asked if f"{label}:{name}" not in have]
         if not missing or not nodes:
             return nodes, rels
-        from graph.ontology import key_of
+        from graph.ontology import NODE_BY_LABEL, key_of
 
-        targets = [{"label": n.label, "key": n.props.get(key_of(n.label)) if n.label else None} for n in nodes[:50]]
+        keys = [str(n.props.get(key_of(n.label))) for n in nodes[:100] if n.label in NODE_BY_LABEL]
+        found: list[dict[str, Any]] = []
         try:
-            found = self.store.read(
-                "UNWIND $asked AS q MATCH (e {name: q}) WITH e UNWIND $targets AS t MATCH (e)-[r]-(a) "
-                "WHERE t.label IN labels(a) AND (a.name = t.key OR a.policy_id = t.key OR a.event_id = t.key) "
-                "RETURN e, r, a LIMIT 200",
-                {"asked": [name for _, name in missing], "targets": targets},
-                timeout_ms=self.settings.query_timeout_ms,
-            )
+            for label, name in missing[:3]:
+                if label not in NODE_BY_LABEL:
+                    continue
+                key = key_of(label)  # label and key from the ontology: an index lookup, never a scan
+                found += self.store.read(
+                    f"MATCH (e:{label} {{{key}: $name}})-[r]-(a) "
+                    "WHERE a.name IN $keys OR a.policy_id IN $keys OR a.event_id IN $keys RETURN e, r, a LIMIT 100",
+                    {"name": name, "keys": keys},
+                    timeout_ms=self.settings.query_timeout_ms,
+                )
         except (QueryError, StoreUnavailable):
             return nodes, rels
         extra_nodes, extra_rels = graph_items(found)
