@@ -369,6 +369,7 @@ RELS: tuple[RelType, ...] = (
             Prop("currency", "string", "ISO currency code of the amount (USD, AUD...)"),
             Prop("amount_text", "string", "the sum as stated ('$50 million')"),
             Prop("kind", "string", "loan | grant | equity | stake, as stated"),
+            Prop("place", "string", "where the financed plant or project is, as stated"),
         )
         + DEAL
         + REL_COMMON,

@@ -115,7 +115,7 @@ AGREEMENT = re.compile(
     r"\b(signed|agreed|reached|struck|concluded)\b[^.]{0,60}?\b(agreement|deal|memorandum|MoU|contract|framework)\b",
     re.I,
 )
-INVEST = re.compile(r"\b(invest\w*|stake in|loan\w*|financ\w*|fund(?:ed|ing|s)?)\b", re.I)
+INVEST = re.compile(r"\b(invest\w*|stake in|loan\w*|lend\w*|lent|financ\w*|fund(?:ed|ing|s)?)\b", re.I)
 PARTNER = re.compile(r"\b(joint venture|partnership|partner(?:ed|s)?)\s+with\b", re.I)
 HQ = re.compile(
     r"\b(?:headquartered|based)\s+in\s+([A-Z][A-Za-z]+(?:\s+[A-Z][a-z]+)*)(?:,\s+([A-Z][A-Za-z]+(?:\s+[A-Z][a-z]+)*))?"
@@ -458,8 +458,10 @@ def _offices(ctx: Context, ex: Extraction, sentence: str, refs) -> None:  # noqa
             role = re.sub(r"^(?:[’']s?\s+)|^(?:company|firm|miner)[’']s\s+", "", role).strip()
             if rx is WHO_HEADS:
                 role = "head of " + role
+            when = sentence_date(sentence, ctx.date) if rx is APPOINT else (None, None)
             if role:
-                ex.rel("HOLDS_OFFICE", person, org, sentence, conf, role=role[:1].upper() + role[1:])
+                ex.rel("HOLDS_OFFICE", person, org, sentence, conf, role=role[:1].upper() + role[1:],
+                       start_date=when[0], start_text=when[1])  # fmt: skip
                 if not ex.entities[person].known and org[0] == "Country" and conf >= WRITE_AT:
                     ex.entities[person].props.setdefault("country", org[1])
 
@@ -720,6 +722,12 @@ def _timing(ctx: Context, sentence: str) -> dict[str, Any]:
     return out
 
 
+def _after(sentence: str, start: int, preps: str) -> bool:
+    """Whether a mention at `start` follows one of `preps` ('to|with'), place modifiers allowed between."""
+    head = sentence[max(0, start - 60) : start]
+    return bool(re.search(rf"\b(?:{preps})\s+(?:the\s+)?(?:[A-Z][\w.]*-(?:based|headquartered|listed)\s+)?$", head))
+
+
 def _mineral_names(refs) -> list[str]:  # noqa: ANN001
     return [r[1] for r in _minerals_in(refs)]
 
@@ -730,29 +738,17 @@ def _agreement_supply(ctx: Context, ex: Extraction, sentence: str, refs) -> None
     sm = SUPPLY.search(sentence)
     if sm and len(parties) >= 2:
         before = [r for m, r in parties if m.end <= sm.start()]
-        after = [
-            r
-            for m, r in parties
-            if m.start >= sm.end() and re.search(r"\b(?:to|with|for)\s+(?:the\s+)?$", sentence[: m.start][-10:])
-        ]
+        after = [r for m, r in parties if m.start >= sm.end() and _after(sentence, m.start, "to|with|for")]
         if before and after:
             ex.rel("SUPPLIES", before[-1], after[0], sentence, 0.85, detail=sentence, **extra)
     if bm := BUY.search(sentence):  # "the United States would keep buying rare earths from Australia"
         buyers = [r for m, r in parties if m.end <= bm.start()]
-        sellers = [
-            r
-            for m, r in parties
-            if m.start >= bm.end() and re.search(r"\bfrom\s+(?:the\s+)?$", sentence[: m.start][-10:])
-        ]
+        sellers = [r for m, r in parties if m.start >= bm.end() and _after(sentence, m.start, "from")]
         if buyers and sellers:
             ex.rel("SUPPLIES", sellers[0], buyers[-1], sentence, 0.85, detail=sentence, **extra)
     if om := OFFTAKE.search(sentence):  # "A signed an offtake agreement with B": A sells, B buys
         before = [r for m, r in parties if m.end <= om.start()]
-        after = [
-            r
-            for m, r in parties
-            if m.start >= om.end() and re.search(r"\bwith\s+(?:the\s+)?$", sentence[: m.start][-8:])
-        ]
+        after = [r for m, r in parties if m.start >= om.end() and _after(sentence, m.start, "with")]
         if before and after and om.group(1).lower() != "purchase":
             ex.rel("SUPPLIES", before[0], after[0], sentence, 0.85, detail=sentence, **extra)
         elif before and after:  # "A signed a purchase agreement with B": A buys from B
@@ -805,21 +801,20 @@ def _investment(ctx: Context, ex: Extraction, sentence: str, refs) -> None:  # n
     investees = [
         r
         for m, r in parties
-        if r[0] == "Company"
-        and m.start >= im.end()
-        and re.search(r"\b(?:in|to|into|for)\s+(?:the\s+)?$", sentence[: m.start][-10:])
+        if r[0] == "Company" and m.start >= im.end() and _after(sentence, m.start, "in|to|into|for")
     ]
+    place = re.search(
+        r"\b(?:plant|refinery|facility|factory|mine|project)\s+(?:in|at|near)\s+([A-Z][\w-]+(?:\s[A-Z][\w-]+)*)",
+        sentence,
+    )
+    extra["place"] = place.group(1) if place else None
     if investors and investees:
         ex.rel("INVESTS_IN", investors[-1], investees[0], sentence, 0.85, detail=sentence, kind=kind, **extra)
         return
     rm = RECEIVE.search(sentence)  # "Aurora secured a $40 million loan from the Export-Import Bank"
     if rm and rm.start() < im.end() + 40:
         takers = [r for m, r in parties if r[0] == "Company" and m.end <= rm.start()]
-        givers = [
-            r
-            for m, r in parties
-            if m.start >= im.start() and re.search(r"\bfrom\s+(?:the\s+)?$", sentence[: m.start][-10:])
-        ]
+        givers = [r for m, r in parties if m.start >= im.start() and _after(sentence, m.start, "from")]
         if takers and givers:
             ex.rel("INVESTS_IN", givers[0], takers[-1], sentence, 0.85, detail=sentence, kind=kind, **extra)
 

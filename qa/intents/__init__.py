@@ -20,6 +20,7 @@ from qa.intents.entities import (
 from qa.intents.people import intent_event, intent_office
 from qa.intents.policies import intent_policy
 from qa.intents.statistics import intent_most, intent_production
+from qa.intents.text import intent_text
 
 INTENTS = [
     intent_sources,
@@ -39,4 +40,5 @@ INTENTS = [
     intent_uses,
     intent_path,
     intent_describe,
+    intent_text,
 ]
