@@ -14,15 +14,14 @@ import pytest
 from graph.errors import IngestError
 from graph.stats import graph_stats
 from graph.text import source_id
+from ingest.article_eval import evaluate
 from ingest.articles import (
-
     ingest_article_text,
     ingest_articles,
     parse_article,
     parse_article_text,
     preview_article,
 )
-from ingest.article_eval import evaluate
 from ingest.extract import resolve_month, resolve_weekday, split_sentences
 from ingest.load import ingest_dataset
 

@@ -59,60 +59,118 @@ def render_sources() -> None:
 
 
 def render_add_article() -> None:
-    """Add a news article: a dry-run preview of what would be added, then commit.
+    """Add a news article: a dry-run preview, accept or reject each proposed fact, then add."""
+    from ingest.articles import apply_review_doc, preview_article
 
-    Uses `ingest.articles.preview_article` / `ingest_article_text` when that module is present.
-    """
     st.subheader("Add article")
-    try:
-        from ingest.articles import ingest_article_text, preview_article
-    except ImportError:
-        st.info("article ingest not available")
-        return
+    if done := st.session_state.pop("article-done", None):
+        st.success(done)
     with st.form("add-article"):
         title = st.text_input("Title", key="article-title")
         date = st.text_input("Date (YYYY-MM-DD)", key="article-date")
         text = st.text_area("Article text", height=220, key="article-text")
         preview = st.form_submit_button("Preview (dry run)")
-    s = settings()
     if preview:
         if not text.strip():
             warn("Paste the article text first.")
             return
         try:
-            report = preview_article(get_store(), text, title or None, date or None, s)
+            report = preview_article(get_store(), text, title or None, date or None, settings())
         except RekgError as e:
             warn(f"The article could not be read: {e}")
             return
-        st.session_state["article-preview"] = {"text": text, "title": title, "date": date, "report": report}
-    pending = st.session_state.get("article-preview")
-    if not pending:
+        st.session_state["article-preview"] = report.review
+    doc = st.session_state.get("article-preview")
+    if not doc:
         return
-    report = pending["report"]
-    st.markdown("**Preview: nothing is written yet**")
-    rels = getattr(report, "relationships", None) or []
-    if rels:
-        st.dataframe(
-            pd.DataFrame([{k: r.get(k) for k in ("type", "start", "end", "sentence")} for r in rels]),
-            hide_index=True,
-            key="article-rels",
-        )
-    new = getattr(report, "new_entities", None) or []
-    matched = getattr(report, "matched_entities", None) or []
-    st.caption(f"{len(matched)} known entities matched, {len(new)} new entities, {len(rels)} relationships")
-    with st.expander("Full report"):
-        st.text(report.render() if hasattr(report, "render") else str(report))
-    if st.button("Add to the graph", key="article-commit", type="primary"):
+    st.markdown("**Preview: nothing is written yet.** Tick what to add; candidates (low confidence) start unticked.")
+    ents = [e for e in doc["entities"] if e["label"] != "Stage"]
+    ent_table = st.data_editor(
+        pd.DataFrame(
+            [
+                {
+                    "add": e["accepted"],
+                    "status": e["status"],
+                    "label": e["label"],
+                    "name": e["name"],
+                    "same as (existing name)": e.get("match") or "",
+                    "id": e["id"],
+                }
+                for e in ents
+            ]  # fmt: skip
+        ),
+        hide_index=True,
+        disabled=["status", "label", "name", "id"],
+        key="article-entities",
+    )
+    rel_table = st.data_editor(
+        pd.DataFrame(
+            [
+                {
+                    "add": r["accepted"],
+                    "confidence": r["confidence"],
+                    "start": r["start_name"],
+                    "type": r["type"],
+                    "end": r["end_name"],
+                    "sentence": r["sentence"],
+                    "id": r["id"],
+                }
+                for r in doc["relationships"]
+            ]  # fmt: skip
+        ),
+        hide_index=True,
+        disabled=["confidence", "start", "type", "end", "sentence", "id"],
+        key="article-rels",
+    )
+    n_new = sum(1 for e in ents if e["status"] == "new")
+    st.caption(f"{len(ents) - n_new} known entities matched, {n_new} new entities, {len(doc['relationships'])} "
+               f"relationships proposed")  # fmt: skip
+    c1, c2 = st.columns(2)
+    if c2.button("Discard preview", key="article-discard"):
+        st.session_state.pop("article-preview", None)
+        st.rerun()
+    if c1.button("Add to the graph", key="article-commit", type="primary"):
+        accepted_e = {row["id"]: (bool(row["add"]), row["same as (existing name)"]) for _, row in ent_table.iterrows()}
+        accepted_r = {row["id"]: bool(row["add"]) for _, row in rel_table.iterrows()}
+        for e in doc["entities"]:
+            if e["id"] in accepted_e:
+                e["accepted"], match = accepted_e[e["id"]]
+                e["match"] = (match or "").strip() or None
+        for r in doc["relationships"]:
+            r["accepted"] = accepted_r.get(r["id"], r["accepted"])
         try:
-            done = ingest_article_text(
-                get_store(), pending["text"], pending["title"] or None, pending["date"] or None, s
-            )
+            done = apply_review_doc(get_store(), doc)
         except RekgError as e:
             warn(f"Nothing was added: {e}")
             return
         st.session_state.pop("article-preview", None)
-        st.success("Added. " + (done.render().splitlines()[0] if hasattr(done, "render") and done.render() else ""))
+        st.session_state["article-done"] = (
+            f"Added “{done.title}”: {len(done.new_entities)} new entities and {len(done.relationships)} relationships."
+        )
         st.cache_data.clear()
+        st.rerun()
+
+
+def render_forget() -> None:
+    """Forget an article: remove what only it supports (facts other sources back keep them)."""
+    from ingest.forget import forget_source
+
+    articles = [r for r in list_sources(get_store()) if r.get("kind") == "article"]
+    if done := st.session_state.pop("forget-done", None):
+        st.success(done)
+    if not articles:
+        return
+    st.subheader("Forget an article")
+    labels = {f"{r['title']} ({r['date'] or 'undated'}) · {r['id']}": r["id"] for r in articles}
+    choice = st.selectbox("Article", list(labels), key="forget-source")
+    if st.button("Forget this article", key="forget-commit"):
+        try:
+            st.session_state["forget-done"] = forget_source(get_store(), labels[choice]).render()
+        except RekgError as e:
+            warn(f"Nothing was removed: {e}")
+            return
+        st.cache_data.clear()
+        st.rerun()
 
 
 def main() -> None:
@@ -124,6 +182,7 @@ def main() -> None:
         return
     render_sources()
     render_add_article()
+    render_forget()
 
 
 main()
