@@ -275,6 +275,10 @@ def mentions(ctx: Context, sentence: str) -> list[M]:
             continue
         if name in ("World", "Other countries") and m.surface.islower():
             continue  # "global competition" is not the World aggregate row
+        if label == "Mineral" and len(m.surface) <= 4 and m.surface.istitle() and re.search(
+            r"[A-Z][a-z]+\s+$", sentence[: m.start]
+        ):
+            continue  # "Tom Rees" is a person, not REEs
         out.append(M(label, name, m.start, m.end))
     taken = [(m.start, m.end) for m in out]
     for rm in re.finditer(r"\b[Rr]are[- ]earths?(?:\s+(?:minerals|elements|metals|oxides))?\b", sentence):

@@ -42,7 +42,12 @@ def forget_source(store: Any, source_id: str) -> ForgetReport:
         raise IngestError(f"{source_id!r} is a {rows[0]['kind'] or 'dataset'} source; only articles can be forgotten")
     p = {"sid": source_id}
     text = store.run("MATCH (s:Source {id: $sid})-[:HAS_SENTENCE]->(x:Sentence) RETURN collect(x.text) AS t", p)
-    p["sentences"] = text[0]["t"] if text else []
+    mine = text[0]["t"] if text else []
+    shared = store.run(  # a sentence another article also prints stays as that article's evidence
+        "MATCH (x:Sentence) WHERE x.text IN $mine AND x.source_id <> $sid RETURN collect(DISTINCT x.text) AS t",
+        {"mine": mine, "sid": source_id},
+    )
+    p["sentences"] = [t for t in mine if t not in set(shared[0]["t"] if shared else [])]
     rel_del = store.run(
         "MATCH ()-[r]->() WHERE r.sources IS NOT NULL AND $sid IN r.sources AND size(r.sources) = 1 "
         "DELETE r RETURN count(*) AS n",
