@@ -117,7 +117,14 @@ def propose(
             "sentence": r["sentence"], "confidence": r["confidence"],
             "candidate": r["confidence"] < WRITE_AT, "accepted": r["confidence"] >= WRITE_AT,
         })  # fmt: skip
-    sentences = split_sentences(body)
+    texts = split_sentences(body)
+    by_ref = {ref: ids[ref] for ref in nodes}
+    if len(ex.sentence_refs) == len(texts):
+        found = [[by_ref[refmap.get(r, r)] for r in refs if refmap.get(r, r) in by_ref] for refs in ex.sentence_refs]
+    else:  # the LLM path: the entities whose name the sentence contains
+        names = [(ref, ref[1].lower()) for ref in nodes if ref[0] not in ("Policy", "Event", "Stage")]
+        found = [[by_ref[ref] for ref, low in names if low in t.lower()] for t in texts]
+    sentences = [{"text": t, "mentions": list(dict.fromkeys(m))} for t, m in zip(texts, found, strict=True)]
     return {
         "format": REVIEW_FORMAT,
         "source": {"id": sid, "title": title, "date": date, "url": url, "extractor": extractor, "text": body},
@@ -173,12 +180,11 @@ def batch_from_review(doc: dict[str, Any]) -> GraphBatch:
         if not batch.has(ref):
             batch.node(*ref)
         batch.rel("MENTIONS", src, ref, sentence=first.get(eid, ""))
-    names = {ref: ref for ref in refs.values() if ref[0] not in ("Policy", "Event", "Stage")}
-    for i, text in enumerate(doc.get("sentences", [])):
+    for i, item in enumerate(doc.get("sentences", [])):
+        text, mentioned = (item, []) if isinstance(item, str) else (item["text"], item.get("mentions") or [])
         s = batch.node("Sentence", f"{sid}#{i}", text=text, position=i, source_id=sid)
         batch.rel("HAS_SENTENCE", src, s)
-        low = text.lower()
-        for ref in names:
-            if ref[1].lower() in low:
-                batch.rel("MENTIONS", s, ref)
+        for eid in mentioned:
+            if eid in refs and refs[eid][0] not in ("Source", "Stage"):
+                batch.rel("MENTIONS", s, refs[eid])
     return batch

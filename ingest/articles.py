@@ -172,14 +172,18 @@ def _mark_recorded(store, report: ArticleReport) -> None:  # noqa: ANN001
     """Flag relationships this article already backs (a re-ingest shows them as recorded, not new)."""
     from graph.ontology import key_of
 
+    shapes: dict[tuple[str, str, str], list[dict]] = {}
     for r in report.relationships:
-        a, b = r["start_label"], r["end_label"]
+        shapes.setdefault((r["start_label"], r["type"], r["end_label"]), []).append(r)
+    for (a, t, b), group in shapes.items():  # one query per shape, not per relationship
         rows = store.run(
-            f"MATCH (a:{a} {{{key_of(a)}: $a}})-[r:{r['type']}]->(b:{b} {{{key_of(b)}: $b}}) "
-            "WHERE $sid IN r.sources RETURN count(r) AS n",
-            {"a": r["start_key"], "b": r["end_key"], "sid": report.source_id},
+            f"UNWIND $pairs AS p MATCH (a:{a} {{{key_of(a)}: p[0]}})-[r:{t}]->(b:{b} {{{key_of(b)}: p[1]}}) "
+            "WHERE $sid IN r.sources RETURN DISTINCT p[0] AS a, p[1] AS b",
+            {"pairs": [[r["start_key"], r["end_key"]] for r in group], "sid": report.source_id},
         )
-        r["recorded"] = bool(rows and rows[0]["n"])
+        seen = {(x["a"], x["b"]) for x in rows}
+        for r in group:
+            r["recorded"] = (r["start_key"], r["end_key"]) in seen
 
 
 def _check_text(text: str, title: str | None, date: str | None) -> tuple[str, str | None, str]:

@@ -154,6 +154,9 @@ class Extraction:
     # local Policy / Event drafts: id -> props (+ "participants" / "enacting" / "minerals" for matching)
     policies: dict[str, dict[str, Any]] = field(default_factory=dict)
     events: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # the entities each sentence mentions, in sentence order (for the Sentence nodes' MENTIONS)
+    sentence_refs: list[list[tuple[str, str]]] = field(default_factory=list)
+    _seen: dict[tuple, Rel] = field(default_factory=dict, repr=False)
 
     def ent(self, label: str, name: str, sentence: str, *, known: bool = True, **props: Any) -> tuple[str, str]:
         ref = (label, name)
@@ -171,11 +174,12 @@ class Extraction:
     ) -> None:
         if start == end:
             return
-        for r in self.rels:
-            if (r.type, r.start, r.end, r.props.get("role")) == (type_, start, end, props.get("role")):
-                r.confidence = max(r.confidence, conf)
-                return
-        self.rels.append(Rel(type_, start, end, {k: v for k, v in props.items() if v}, sentence, conf))
+        key = (type_, start, end, props.get("role"))
+        if (r := self._seen.get(key)) is not None:
+            r.confidence = max(r.confidence, conf)
+            return
+        self._seen[key] = Rel(type_, start, end, {k: v for k, v in props.items() if v}, sentence, conf)
+        self.rels.append(self._seen[key])
 
 
 @dataclass
@@ -275,8 +279,11 @@ def mentions(ctx: Context, sentence: str) -> list[M]:
             continue
         if name in ("World", "Other countries") and m.surface.islower():
             continue  # "global competition" is not the World aggregate row
-        if label == "Mineral" and len(m.surface) <= 4 and m.surface.istitle() and re.search(
-            r"[A-Z][a-z]+\s+$", sentence[: m.start]
+        if (
+            label == "Mineral"
+            and len(m.surface) <= 4
+            and m.surface.istitle()
+            and re.search(r"[A-Z][a-z]+\s+$", sentence[: m.start])
         ):
             continue  # "Tom Rees" is a person, not REEs
         out.append(M(label, name, m.start, m.end))
@@ -407,6 +414,7 @@ def extract(ctx: Context, body: str) -> Extraction:
             if not m.known and m.label == "Company":
                 props["aliases"] = [a for a in canonical_company(sentence[m.start : m.end])[1]] or None
             refs.append((m, ex.ent(m.label, m.name, sentence, known=m.known, **props)))
+        ex.sentence_refs.append(list(dict.fromkeys(r for _, r in refs)))
         pron = PRONOUN.match(sentence)
         if pron and last_person:
             refs.insert(0, (M("Official", last_person[1], pron.start(1), pron.end(1)), last_person))
