@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ingest.article_build import batch_from_review, propose
+from graph.errors import IngestError
+from graph.ontology import key_of
+from ingest.article_build import batch_from_review, match_ref, propose
 from ingest.article_match import GraphView
 from ingest.article_parse import MAX_ARTICLE_BYTES, parse_article, parse_article_text
 from ingest.article_text import ensure_text_index, refresh_text_index
@@ -148,6 +150,12 @@ def propose_article(store, view: GraphView, title, date, body, url, *, settings=
 
 def apply_review_doc(store, doc: dict[str, Any]) -> ArticleReport:  # noqa: ANN001
     """Write the accepted part of a review document; the report lists what was written."""
+    for e in doc.get("entities", []):
+        if e.get("match"):  # a corrected match must name an entity the graph has
+            label, key = match_ref(e["label"], str(e["match"]))
+            rows = store.run(f"MATCH (n:{label} {{{key_of(label)}: $k}}) RETURN count(n) AS n", {"k": key})
+            if not rows or not rows[0]["n"]:
+                raise IngestError(f"{e['name']}: 'same as' names {label} {key!r}, which the graph does not have")
     batch = batch_from_review(doc)
     store.ensure_schema()
     ensure_text_index(store)
@@ -170,8 +178,6 @@ def _one(store, view: GraphView, title, date, body, url, *, dry_run: bool, setti
 
 def _mark_recorded(store, report: ArticleReport) -> None:  # noqa: ANN001
     """Flag relationships this article already backs (a re-ingest shows them as recorded, not new)."""
-    from graph.ontology import key_of
-
     shapes: dict[tuple[str, str, str], list[dict]] = {}
     for r in report.relationships:
         shapes.setdefault((r["start_label"], r["type"], r["end_label"]), []).append(r)

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import IngestError
-from graph.ontology import NODE_BY_LABEL, key_of
-from ingest.article_build import REVIEW_FORMAT, match_ref
+from graph.ontology import NODE_BY_LABEL
+from ingest.article_build import REVIEW_FORMAT
 from ingest.article_match import GraphView
 from ingest.article_parse import parse_article
 from ingest.articles import ArticleReport, apply_review_doc, propose_article
@@ -76,14 +76,4 @@ def _check_article(art: dict[str, Any], where: str) -> None:
 def apply_review(store: Any, path: Path) -> list[ArticleReport]:
     """Write the accepted entities and relationships of a review file (matches checked against the graph)."""
     articles = read_review(path)
-    for art in articles:
-        for e in art.get("entities", []):
-            if e.get("match"):
-                label, key = match_ref(e["label"], str(e["match"]))
-                rows = store.run(f"MATCH (n:{label} {{{key_of(label)}: $k}}) RETURN count(n) AS n", {"k": key})
-                if not rows or not rows[0]["n"]:
-                    raise IngestError(
-                        f"entity {e['id']} ({e['name']}): 'match' names {label} {key!r}, which the graph does not have",
-                        file=str(path),
-                    )
     return [apply_review_doc(store, art) for art in articles]

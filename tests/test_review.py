@@ -142,3 +142,16 @@ def test_full_text_answers_quote_the_article(empty_store, files, tmp_data_dir) -
     # a question whose content words no sentence holds gets no quotation
     miss = asker.ask("According to the article, what did the Peruvian senate vote on?")
     assert miss.engine != "text" or miss.status != "ok"
+
+
+def test_a_match_the_graph_lacks_is_refused(empty_store, files, tmp_path: Path) -> None:  # noqa: ANN001
+    ingest_dataset(empty_store)
+    out = tmp_path / "review.json"
+    write_review(empty_store, [files[0]], out)
+    doc = json.loads(out.read_text())
+    next(e for e in doc["articles"][0]["entities"] if e["name"] == "Nordmag")["match"] = "No Such Company"
+    out.write_text(json.dumps(doc))
+    before = graph_stats(empty_store)
+    with pytest.raises(IngestError, match="No Such Company"):
+        apply_review(empty_store, out)
+    assert graph_stats(empty_store) == before

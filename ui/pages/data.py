@@ -84,60 +84,41 @@ def render_add_article() -> None:
     if not doc:
         return
     st.markdown("**Preview: nothing is written yet.** Tick what to add; candidates (low confidence) start unticked.")
-    ents = [e for e in doc["entities"] if e["label"] != "Stage"]
-    ent_table = st.data_editor(
-        pd.DataFrame(
-            [
-                {
-                    "add": e["accepted"],
-                    "status": e["status"],
-                    "label": e["label"],
-                    "name": e["name"],
-                    "same as (existing name)": e.get("match") or "",
-                    "id": e["id"],
-                }
-                for e in ents
-            ]  # fmt: skip
-        ),
-        hide_index=True,
-        disabled=["status", "label", "name", "id"],
-        key="article-entities",
-    )
-    rel_table = st.data_editor(
-        pd.DataFrame(
-            [
-                {
-                    "add": r["accepted"],
-                    "confidence": r["confidence"],
-                    "start": r["start_name"],
-                    "type": r["type"],
-                    "end": r["end_name"],
-                    "sentence": r["sentence"],
-                    "id": r["id"],
-                }
-                for r in doc["relationships"]
-            ]  # fmt: skip
-        ),
-        hide_index=True,
-        disabled=["confidence", "start", "type", "end", "sentence", "id"],
-        key="article-rels",
-    )
-    n_new = sum(1 for e in ents if e["status"] == "new")
-    st.caption(f"{len(ents) - n_new} known entities matched, {n_new} new entities, {len(doc['relationships'])} "
-               f"relationships proposed")  # fmt: skip
+    sid = doc["source"]["id"]
+    new_ents = [e for e in doc["entities"] if e["status"] == "new" and e["label"] != "Stage"]
+    n_known = sum(1 for e in doc["entities"] if e["status"] == "matched" and e["label"] != "Stage")
+    st.caption(f"{n_known} known entities matched, {len(new_ents)} new entities, {len(doc['relationships'])} "
+               "relationships proposed")  # fmt: skip
+    ent_choice: dict[str, tuple[bool, str]] = {}
+    if new_ents:
+        st.markdown("New entities")
+        for e in new_ents:
+            c1, c2 = st.columns([3, 2])
+            keep = c1.checkbox(f"{e['label']}: {e['name']}", value=e["accepted"], key=f"ent-{sid}-{e['id']}")
+            same = c2.text_input("same as (an existing name)", value=e.get("match") or "", key=f"match-{sid}-{e['id']}",
+                                 label_visibility="collapsed", placeholder="same as (an existing name)")  # fmt: skip
+            ent_choice[e["id"]] = (keep, same)
+    rel_choice: dict[str, bool] = {}
+    st.markdown("Relationships")
+    for r in doc["relationships"]:
+        tag = " · candidate" if r["candidate"] else ""
+        rel_choice[r["id"]] = st.checkbox(
+            f"({r['start_name']}) –{r['type']}→ ({r['end_name']}) · confidence {r['confidence']:.2f}{tag}",
+            value=r["accepted"],
+            key=f"rel-{sid}-{r['id']}",
+            help=r["sentence"],
+        )
     c1, c2 = st.columns(2)
     if c2.button("Discard preview", key="article-discard"):
         st.session_state.pop("article-preview", None)
         st.rerun()
     if c1.button("Add to the graph", key="article-commit", type="primary"):
-        accepted_e = {row["id"]: (bool(row["add"]), row["same as (existing name)"]) for _, row in ent_table.iterrows()}
-        accepted_r = {row["id"]: bool(row["add"]) for _, row in rel_table.iterrows()}
         for e in doc["entities"]:
-            if e["id"] in accepted_e:
-                e["accepted"], match = accepted_e[e["id"]]
+            if e["id"] in ent_choice:
+                e["accepted"], match = ent_choice[e["id"]]
                 e["match"] = (match or "").strip() or None
         for r in doc["relationships"]:
-            r["accepted"] = accepted_r.get(r["id"], r["accepted"])
+            r["accepted"] = rel_choice.get(r["id"], r["accepted"])
         try:
             done = apply_review_doc(get_store(), doc)
         except RekgError as e:
