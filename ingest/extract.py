@@ -52,6 +52,15 @@ APPOINT = re.compile(
     rf"\b(?:named|appointed|hired|promoted|names|appoints|has named|has appointed)\s+{PERSON}\s+(?:as\s+)?"
     rf"((?:(?:its|the company's|the firm's|the)\s+)?(?:new\s+)?(?:[a-z]+\s+){{0,2}}{TITLE_WORDS})"
 )
+# "Jane Doe is the company's chief executive" / "Jane Doe became chief executive of Aurora"
+IS_TITLE = re.compile(
+    rf"{PERSON}\s+(?:is|was|became|serves as|has been|will become)\s+((?:the (?:company|firm|miner)[’']s\s+|the\s+|its\s+|[A-Z][\w&'’. -]+?[’']s?\s+)?"
+    rf"(?:new\s+)?(?:[a-z]+\s+){{0,2}}{TITLE_WORDS}(?:\s+(?:of|at)\s+[A-Z][\w&. -]+?)?)(?=[,.;]|\s+(?:since|from|and|in)\b)"
+)
+# "Its chief executive, Jane Doe, said" / "Aurora's chief executive, Jane Doe,"
+TITLE_COMMA = re.compile(
+    rf"((?:[Ii]ts|[Tt]he (?:company|firm|miner)[’']s|[A-Z][\w&'’. -]+?[’']s?)\s+(?:new\s+)?(?:[a-z]+\s+){{0,2}}{TITLE_WORDS}),\s+{PERSON}(?=,|\s+said)"
+)
 # "Maria Lopez, who heads Aurora's US unit," (a separate clause)
 WHO_HEADS = re.compile(
     rf"{PERSON},\s+who\s+(?:heads|leads|runs|chairs|oversees|manages)\s+(.{{3,60}}?)(?=[,.;]|\s+(?:said|says|told)\b)"
@@ -369,7 +378,7 @@ def new_entities(ctx: Context, sentence: str, known: list[M]) -> list[M]:
             company(nm.group(1), s0, s0 + len(nm.group(1)))
     for am in APPOSITION.finditer(sentence):
         company(am.group(1), am.start(1), am.end(1))
-    for rx, grp in ((TITLE_BEFORE, 2), (TITLE_AFTER, 1), (APPOINT, 1), (WHO_HEADS, 1)):
+    for rx, grp in ((TITLE_BEFORE, 2), (TITLE_AFTER, 1), (APPOINT, 1), (WHO_HEADS, 1), (IS_TITLE, 1), (TITLE_COMMA, 2)):
         for pm in rx.finditer(sentence):
             name = pm.group(grp)
             if name.split()[0] in NOT_A_NAME or not free(pm.start(grp), pm.end(grp)):
@@ -445,7 +454,9 @@ def _of(refs, *labels: str) -> list[tuple[M, tuple[str, str]]]:  # noqa: ANN001
 
 def _offices(ctx: Context, ex: Extraction, sentence: str, refs) -> None:  # noqa: ANN001
     """Offices only where the sentence names the organisation for that person; a guess is a candidate."""
-    for rx, name_grp, role_grp in ((TITLE_BEFORE, 2, 1), (TITLE_AFTER, 1, 2), (APPOINT, 1, 2), (WHO_HEADS, 1, 2)):
+    shapes = ((TITLE_BEFORE, 2, 1), (TITLE_AFTER, 1, 2), (APPOINT, 1, 2), (WHO_HEADS, 1, 2), (IS_TITLE, 1, 2),
+              (TITLE_COMMA, 2, 1))  # fmt: skip
+    for rx, name_grp, role_grp in shapes:
         for pm in rx.finditer(sentence):
             person = next((r for m, r in refs if r[0] == "Official" and m.start == pm.start(name_grp)), None)
             if person is None:
@@ -466,11 +477,15 @@ def _offices(ctx: Context, ex: Extraction, sentence: str, refs) -> None:  # noqa
             for m, r in refs:  # drop the org's own name from the role text: "U.S. Treasury Secretary"
                 if r == org and span[0] <= m.start < span[1]:
                     role = role.replace(sentence[m.start : m.end], "").strip(" ,’'s")
-            role = re.sub(r"^(?:(?:the|its|and|with|to|by|of|said|meet|met|call|called|told|as|new)\s+)+", "", role)
+            role = re.sub(
+                r"^(?:(?:the|its|and|with|to|by|of|said|meet|met|call|called|told|as|new)\s+)+", "", role, flags=re.I
+            )
+            role = re.sub(r"\s+(?:of|at)$", "", role)
             role = re.sub(r"^(?:[’']s?\s+)|^(?:company|firm|miner)[’']s\s+", "", role).strip()
             if rx is WHO_HEADS:
                 role = "head of " + role
-            when = sentence_date(sentence, ctx.date) if rx is APPOINT else (None, None)
+            appointed = rx is APPOINT or (rx is IS_TITLE and re.search(r"\bbecame\b", pm.group(0)))
+            when = sentence_date(sentence, ctx.date) if appointed else (None, None)
             if role:
                 ex.rel("HOLDS_OFFICE", person, org, sentence, conf, role=role[:1].upper() + role[1:],
                        start_date=when[0], start_text=when[1])  # fmt: skip
@@ -491,7 +506,9 @@ def _office_org(ctx: Context, sentence: str, refs, pm, span, role, person, *, ap
         if before and pm.start() - max(m.end for m, r in refs if r == before[-1]) < 25:
             return before[-1], 0.9
     if company_role:
-        if ctx.topic and re.search(r"\b(?:its|the company[’']s|the firm[’']s)\s", sentence[span[0] : span[1] + 1]):
+        if ctx.topic and re.search(
+            r"\b(?:its|the (?:company|firm|miner)[’']s)\s", sentence[span[0] : span[1] + 1], re.I
+        ):
             return ctx.topic, 0.9
         guess = next((r for m, r in refs if r[0] == "Company"), None) or ctx.topic
         return (guess, 0.4) if guess else (None, 0.0)

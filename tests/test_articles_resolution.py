@@ -107,3 +107,15 @@ def test_known_company_under_a_modifier_is_not_duplicated(dataset_store) -> None
     rep = preview_article(dataset_store, text, "Lynas", "2025-11-03")
     assert not [e for e in rep.new_entities if e["label"] == "Company"]
     assert ("Lynas Rare Earths", "SUPPLIES", "Iwatani Corporation") in rels(rep)
+
+
+def test_officers_in_a_sentence_of_their_own(dataset_store) -> None:  # noqa: ANN001
+    text = (
+        "Kestrel Metals, a Perth-based miner, said on Monday it would expand.\n\n"
+        "Jane Doe is the company's chief executive.\n\n"
+        "Its chief operating officer, Raj Patel, said the plant would open in 2027.\n\n"
+        "Karl Meyer became chief executive of Solvay in March."
+    )
+    got = rels(preview_article(dataset_store, text, "Kestrel officers", "2025-11-05"))
+    assert {("Jane Doe", "HOLDS_OFFICE", "Kestrel Metals"), ("Raj Patel", "HOLDS_OFFICE", "Kestrel Metals"),
+            ("Karl Meyer", "HOLDS_OFFICE", "Solvay")} <= got  # fmt: skip
