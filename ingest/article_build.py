@@ -14,7 +14,7 @@ from typing import Any
 
 from graph.ontology import NODE_BY_LABEL
 from graph.text import norm_key, source_id
-from ingest.article_match import GraphView, key_hash, match_event, match_office, match_policy
+from ingest.article_match import GraphView, key_hash, match_event, match_office, match_policies
 from ingest.batch import GraphBatch
 from ingest.extract import WRITE_AT, Extraction, split_sentences
 
@@ -39,10 +39,13 @@ def propose(
                 cur[k] = v
 
     refmap: dict[Ref, Ref] = {}
+    unsure: set[Ref] = set()  # drafts that fit two recorded policies equally: their links are candidates
     for local, draft in ex.policies.items():
-        pid = match_policy(view, draft)
+        pid, tied = match_policies(view, draft)
         ref = ("Policy", pid or key_hash(draft["category"], draft["enacting"][1], norm_key(draft["description"])))
         refmap[("Policy", local)] = ref
+        if tied:
+            unsure.add(ref)
         display[ref] = pid or draft["name"]
         first_sentence.setdefault(ref, draft["description"])
         if not pid:
@@ -96,7 +99,8 @@ def propose(
             node(e)
             first_sentence.setdefault(e, rel.sentence)
             rels.append({"type": rel.type, "start": start, "end": e, "props": props, "sentence": rel.sentence,
-                         "confidence": round(rel.confidence, 2), "display": (display.get(start, start[1]),
+                         "confidence": round(min(rel.confidence, 0.5) if {start, end} & unsure else rel.confidence, 2),
+                         "display": (display.get(start, start[1]),
                          display.get(end, end[1]))})  # fmt: skip
         for ref in (start, end):
             if ref[0] != "Stage":

@@ -165,11 +165,16 @@ def match_event(view: GraphView, draft: dict) -> str | None:
 
 def match_policy(view: GraphView, draft: dict) -> str | None:
     """The export control of the same country and month covering the most of the same minerals."""
+    return match_policies(view, draft)[0]
+
+
+def match_policies(view: GraphView, draft: dict) -> tuple[str | None, bool]:
+    """(best policy, whether another policy fits as well): a tie makes the link a candidate, not a fact."""
     if draft.get("category") != "export_control" or not draft.get("date_announced"):
-        return None
+        return None, False
     month = draft["date_announced"][:7]
     minerals = {m[1] for m in draft.get("minerals", [])}
-    best, best_score = None, -1
+    best, best_score, tied = None, -1, False
     for p in sorted(view.policies, key=lambda p: p["id"]):
         if p["category"] != "export_control" or not str(p["date"] or "").startswith(month):
             continue
@@ -180,5 +185,7 @@ def match_policy(view: GraphView, draft: dict) -> str | None:
             continue
         score = sum(10 if not m.startswith("Rare earths") else 1 for m in shared)
         if score > best_score:
-            best, best_score = p["id"], score
-    return best
+            best, best_score, tied = p["id"], score, False
+        elif score == best_score:
+            tied = True
+    return best, tied

@@ -84,7 +84,7 @@ def parse_article_text(text: str, *, file: str = "") -> Parsed:
         else:
             break
         i += 1
-    body = "\n".join(lines[i:]).strip()
+    body = re.sub(r"<!--.*?-->", "", "\n".join(lines[i:]), flags=re.S).strip()  # editors' comments are not text
     date = None
     if head.get("date") is not None:
         date = parse_date(head["date"])

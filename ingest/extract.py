@@ -37,7 +37,7 @@ TITLE_WORDS = (
     r"|[Pp]rime [Mm]inister|[Vv]ice [Pp]remier|[Mm]inister|[Ss]ecretary|[Mm]anaging [Dd]irector"
     r"|[Ee]xecutive [Dd]irector|[Gg]eneral [Mm]anager|[Ff]ounder|[Tt]rade [Rr]epresentative)"
 )
-PERSON = r"([A-Z][a-z]+(?:[- ][A-Z][a-z'’]+){1,2})"
+PERSON = r"([A-Z][a-z]+(?:[- ][A-Z][a-z'’]+(?:-[a-z]+)?){1,2})"
 # "economic revitalization minister Ryosei Akazawa", "U.S. Treasury Secretary Scott Bessent", "CEO Ingrid Solberg"
 TITLE_BEFORE = re.compile(
     rf"((?:(?:[A-Z]\.){{2,}}\s+|[A-Z][A-Za-z&'’-]*\s+|[a-z]+\s+){{0,4}}{TITLE_WORDS})\s+{PERSON}(?![A-Za-z])"
@@ -59,7 +59,8 @@ IS_TITLE = re.compile(
 )
 # "Its chief executive, Jane Doe, said" / "Aurora's chief executive, Jane Doe,"
 TITLE_COMMA = re.compile(
-    rf"((?:[Ii]ts|[Tt]he (?:company|firm|miner)[’']s|[A-Z][\w&'’. -]+?[’']s?)\s+(?:new\s+)?(?:[a-z]+\s+){{0,2}}{TITLE_WORDS}),\s+{PERSON}(?=,|\s+said)"
+    rf"((?:[Ii]ts|[Tt]he (?:company|firm|miner)[’']s|[Tt]he|[A-Z][\w&'’. -]+?[’']s?)\s+(?:new\s+)?(?:[a-z]+\s+){{0,2}}{TITLE_WORDS}"
+    rf"(?:\s+(?:for|of)\s+[A-Z][\w]+(?:(?:,\s+|\s+and\s+|\s+)[A-Z][\w]+){{0,4}})?),\s+{PERSON}(?=,|\s+said)"
 )
 # "Maria Lopez, who heads Aurora's US unit," (a separate clause)
 WHO_HEADS = re.compile(
@@ -354,6 +355,10 @@ def new_entities(ctx: Context, sentence: str, known: list[M]) -> list[M]:
 
     def company(raw: str, start: int, end: int) -> None:
         name = _strip_modifiers(re.sub(r"[’']s?$", "", raw).strip().rstrip("."))
+        if title := re.match(
+            r"(?:.*\s)?(?:Officer|Executive|Director|President|Minister|Chair\w*|Secretary|Head)\s+(?:of|at)\s+", name
+        ):
+            name = name[title.end() :]  # "Chief Executive Officer of Halvorsen Magnetics" is Halvorsen Magnetics
         if not name or not name[0].isupper():
             return
         start = end - len(raw.rstrip()) + raw.find(name) if name in raw else start
@@ -392,6 +397,36 @@ def new_entities(ctx: Context, sentence: str, known: list[M]) -> list[M]:
     return out
 
 
+DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,}(?:,\s+[A-Z][\w .]+?)?\s*(?:\([^)]{1,40}\))?\s*[—–-]+\s+")
+
+
+def _drop_modifiers(sentence: str, found: list[M]) -> list[M]:
+    """A dateline ('OSLO, Norway —') and a possessive place before a company ("Japan's Shin-Etsu") name no party."""
+    dl = DATELINE.match(sentence)
+    cut = dl.end() if dl else 0
+    out = []
+    for i, m in enumerate(found):
+        if m.start < cut:
+            continue
+        nxt = found[i + 1] if i + 1 < len(found) else None
+        if (
+            m.label == "Country"
+            and nxt is not None
+            and nxt.label == "Company"
+            and re.fullmatch(r"[’']s\s+|\s+", sentence[m.end : nxt.start])
+        ):
+            continue
+        adjective = sentence[m.start : m.end] != m.name  # "a Norwegian manufacturer", "the Belgian group"
+        company_noun = re.match(
+            r"\s+(?:[a-z-]+\s+){0,3}?(?:manufacturer|maker|miner|producer|company|firm|group|refiner)\b",
+            sentence[m.end :],
+        )
+        if m.label == "Country" and adjective and company_noun:
+            continue
+        out.append(m)
+    return out
+
+
 def coreferences(ctx: Context, sentence: str, found: list[M]) -> list[M]:
     """'the company', 'the miner': the first company named earlier in the sentence, else the article's topic."""
     out = []
@@ -415,6 +450,7 @@ def extract(ctx: Context, body: str) -> Extraction:
         found = mentions(ctx, sentence)
         found = sorted(found + new_entities(ctx, sentence, found), key=lambda m: m.start)
         found = sorted(found + coreferences(ctx, sentence, found), key=lambda m: m.start)
+        found = _drop_modifiers(sentence, found)
         refs: list[tuple[M, tuple[str, str]]] = []
         for m in found:
             props: dict[str, Any] = {}
@@ -510,7 +546,10 @@ def _office_org(ctx: Context, sentence: str, refs, pm, span, role, person, *, ap
             r"\b(?:its|the (?:company|firm|miner)[’']s)\s", sentence[span[0] : span[1] + 1], re.I
         ):
             return ctx.topic, 0.9
-        guess = next((r for m, r in refs if r[0] == "Company"), None) or ctx.topic
+        named = list(dict.fromkeys(r for m, r in refs if r[0] in ("Company", "Organization")))
+        if len(named) == 1 and named[0][0] == "Company":  # the only organisation the sentence names
+            return named[0], 0.8
+        guess = named[0] if named else ctx.topic
         return (guess, 0.4) if guess else (None, 0.0)
     if countries:
         return countries[0], 0.95
@@ -765,7 +804,8 @@ def _agreement_supply(ctx: Context, ex: Extraction, sentence: str, refs) -> None
     parties = _of(refs, "Company", "Organization", "Country")
     extra = {"minerals": _mineral_names(refs) or None, **_timing(ctx, sentence)}
     sm = SUPPLY.search(sentence)
-    if sm and len(parties) >= 2:
+    noun = sm and re.match(r"\s+(?:agreement|deal|contract|pact|memorandum)\b", sentence[sm.end() :])
+    if sm and not noun and len(parties) >= 2:  # "a supply agreement with B" says nothing of direction
         before = [r for m, r in parties if m.end <= sm.start()]
         after = [r for m, r in parties if m.start >= sm.end() and _after(sentence, m.start, "to|with|for")]
         if before and after:
@@ -778,8 +818,10 @@ def _agreement_supply(ctx: Context, ex: Extraction, sentence: str, refs) -> None
     if om := OFFTAKE.search(sentence):  # "A signed an offtake agreement with B": A sells, B buys
         before = [r for m, r in parties if m.end <= om.start()]
         after = [r for m, r in parties if m.start >= om.end() and _after(sentence, m.start, "with")]
-        if before and after and om.group(1).lower() != "purchase":
+        if before and after and om.group(1).lower() in ("offtake", "off-take"):
             ex.rel("SUPPLIES", before[0], after[0], sentence, 0.85, detail=sentence, **extra)
+        elif before and after and om.group(1).lower() != "purchase":  # "a supply agreement with B": either way
+            ex.rel("SUPPLIES", before[0], after[0], sentence, 0.5, detail=sentence, **extra)
         elif before and after:  # "A signed a purchase agreement with B": A buys from B
             ex.rel("SUPPLIES", after[0], before[0], sentence, 0.8, detail=sentence, **extra)
     if (cm := BUYER.search(sentence)) and len(parties) >= 2:  # "B, a customer of A" / "A named B as a buyer"
