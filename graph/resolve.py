@@ -192,7 +192,7 @@ def index_from_store(store) -> EntityIndex:  # noqa: ANN001 - GraphStore (avoid 
 
 # -- company names -------------------------------------------------------------------------------
 LEGAL_SUFFIX = re.compile(
-    r"(?:,?\s+(?:Corp(?:oration)?\.?|Inc\.?|Incorporated|Ltd\.?|Limited|plc|PLC|LLC|Co\.|AG|S\.?A\.|GmbH|N\.?V\.|Pty"
+    r"(?:,?\s+(?:Corp(?:oration)?\.?|Inc\.?|Incorporated|Ltd\.?|Limited|plc|PLC|LLC|Co\.|AG|AS|ASA|AB|Oy|SpA|BV|KK|S\.?A\.|GmbH|N\.?V\.|Pty"
     r"|Holdings?|Group))+$"
 )
 ORG_LABELS = ("Company", "Organization")

@@ -81,7 +81,7 @@ APPOSITION = re.compile(
     r"(company|miner|producer|maker|manufacturer|firm|refiner|developer|startup|recycler|supplier)\b"
 )
 LEGAL = re.compile(
-    r"(?:,?\s+(?:Corp(?:oration)?\.?|Inc\.?|Incorporated|Ltd\.?|Limited|plc|PLC|LLC|Co\.|AG|S\.?A\.|GmbH|N\.?V\.|Pty))+$"
+    r"(?:,?\s+(?:Corp(?:oration)?\.?|Inc\.?|Incorporated|Ltd\.?|Limited|plc|PLC|LLC|Co\.|AG|AS|ASA|AB|Oy|SpA|BV|KK|S\.?A\.|GmbH|N\.?V\.|Pty))+$"
 )
 
 NOT_A_NAME = {
