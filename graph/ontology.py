@@ -51,6 +51,13 @@ REL_COMMON = (
     Prop("sources", "list", "ids of the Source nodes backing this relationship"),
     Prop("evidence", "list", "sentences of ingested articles that state it"),
 )
+# what an article states about a deal, a financing or a partnership (ingest/extract.py)
+DEAL = (
+    Prop("status", "string", "planned, when the article states it as a future or intended fact"),
+    Prop("date", "date", "ISO date the article gives for it, relative dates resolved against the article's date"),
+    Prop("date_text", "string", "the date as stated ('on Tuesday', 'last July')"),
+    Prop("confidence", "float", "the extractor's confidence when the fact came from an article"),
+)
 
 NODES: tuple[NodeType, ...] = (
     NodeType(
@@ -243,6 +250,19 @@ NODES: tuple[NodeType, ...] = (
         ("source", "sources", "document", "documents", "article", "articles"),
         "#d4a6c8",
     ),
+    NodeType(
+        "Sentence",
+        "id",
+        "A sentence of an ingested article, under a full-text index, for answers quoted from the text.",
+        (
+            Prop("id", "string", "the Source id, '#', the sentence's position"),
+            Prop("text", "string", "the sentence as written"),
+            Prop("position", "int", "0-based position in the article"),
+            Prop("source_id", "string", "id of the article (Source) it belongs to"),
+        ),
+        (),
+        "#cccccc",
+    ),
 )
 
 OBS = (
@@ -422,7 +442,12 @@ RELS: tuple[RelType, ...] = (
         ("Company", "Country", "Organization"),
         ("Company", "Country", "Organization"),
         "Supply, sale or offtake of material or products from one party to another.",
-        (Prop("detail", "string", "the deal as stated"),) + REL_COMMON,
+        (
+            Prop("detail", "string", "the deal as stated"),
+            Prop("minerals", "list", "the minerals the deal covers", ("minerals",)),
+        )
+        + DEAL
+        + REL_COMMON,
         (
             "supply",
             "supplies",
@@ -462,7 +487,16 @@ RELS: tuple[RelType, ...] = (
         ("Company", "Country", "Organization"),
         ("Company",),
         "Equity, loans, grants or financing from one party to a company.",
-        (Prop("detail", "string", "the financing as stated"),) + REL_COMMON,
+        (
+            Prop("detail", "string", "the financing as stated"),
+            Prop("amount", "float", "the sum, in units of its currency", ("amount", "how much")),
+            Prop("currency", "string", "ISO currency code of the amount (USD, AUD...)"),
+            Prop("amount_text", "string", "the sum as stated ('$50 million')"),
+            Prop("kind", "string", "loan | grant | equity | stake, as stated"),
+            Prop("place", "string", "where the financed plant or project is, as stated"),
+        )
+        + DEAL
+        + REL_COMMON,
         (
             "invest",
             "invested",
@@ -492,7 +526,12 @@ RELS: tuple[RelType, ...] = (
         ("Company", "Organization"),
         ("Company", "Organization"),
         "A joint venture or partnership.",
-        (Prop("detail", "string", "the partnership as stated"),) + REL_COMMON,
+        (
+            Prop("detail", "string", "the partnership as stated"),
+            Prop("place", "string", "where the joint venture's plant or project is, as stated"),
+        )
+        + DEAL
+        + REL_COMMON,
         ("partner", "partners", "partnered", "partnership", "joint venture", "venture", "jv", "partnering"),
     ),
     RelType(
@@ -506,6 +545,7 @@ RELS: tuple[RelType, ...] = (
             Prop("end_date", "date", "ISO date it ended; absent while in office"),
             Prop("start_text", "string", "start as stated"),
             Prop("end_text", "string", "end as stated"),
+            Prop("confidence", "float", "the extractor's confidence when the office came from an article"),
         )
         + REL_COMMON,
         (
@@ -717,8 +757,14 @@ RELS: tuple[RelType, ...] = (
         REL_COMMON,
     ),
     RelType(
-        "MENTIONS",
+        "HAS_SENTENCE",
         ("Source",),
+        ("Sentence",),
+        "An ingested article's sentence.",
+    ),
+    RelType(
+        "MENTIONS",
+        ("Source", "Sentence"),
         ("Country", "Mineral", "Company", "Organization", "Facility", "Official", "Policy", "Event", "Application"),
         "An ingested article mentions an entity.",
         (Prop("sentence", "string", "first sentence that mentions it"),),
@@ -750,7 +796,7 @@ NODE_BY_LABEL = {n.label: n for n in NODES}
 REL_BY_TYPE = {r.type: r for r in RELS}
 LABELS = tuple(NODE_BY_LABEL)
 REL_TYPES = tuple(REL_BY_TYPE)
-ENTITY_LABELS = tuple(label for label in LABELS if label != "Source")
+ENTITY_LABELS = tuple(label for label in LABELS if label not in ("Source", "Sentence"))
 
 
 def key_of(label: str) -> str:

@@ -168,7 +168,7 @@ def index_from_store(store) -> EntityIndex:  # noqa: ANN001 - GraphStore (avoid 
     """An index of every named entity in the graph (names and aliases), for articles and questions."""
     index = EntityIndex()
     rows = store.run(
-        "MATCH (n) WHERE NOT n:Source RETURN labels(n)[0] AS label, n.name AS name, n.aliases AS aliases, "
+        "MATCH (n) WHERE NOT n:Source AND NOT n:Sentence RETURN labels(n)[0] AS label, n.name AS name, n.aliases AS aliases, "
         "n.symbol AS symbol, n.demonym AS demonym"
     )
     surnames: dict[str, list[str]] = {}
@@ -188,3 +188,33 @@ def index_from_store(store) -> EntityIndex:  # noqa: ANN001 - GraphStore (avoid 
                 aliases.append(last)
         index.add(r["label"], r["name"], aliases)
     return index
+
+
+# -- company names -------------------------------------------------------------------------------
+LEGAL_SUFFIX = re.compile(
+    r"(?:,?\s+(?:Corp(?:oration)?\.?|Inc\.?|Incorporated|Ltd\.?|Limited|plc|PLC|LLC|Co\.|AG|AS|ASA|AB|Oy|SpA|BV|KK|S\.?A\.|GmbH|N\.?V\.|Pty"
+    r"|Holdings?|Group))+$"
+)
+ORG_LABELS = ("Company", "Organization")
+
+
+def strip_legal_suffix(name: str) -> str:
+    """'Aurora Minerals Corp.' -> 'Aurora Minerals'; 'Lynas Rare Earths Ltd' -> 'Lynas Rare Earths'."""
+    return LEGAL_SUFFIX.sub("", name.strip()).strip()
+
+
+def resolve_org(index: EntityIndex, name: str) -> Entity | None:
+    """The company or agency a name means: as written, without its legal suffix, or with one the graph uses.
+
+    'Holdings' or 'Group' is dropped only when the shorter name is already a company of the graph,
+    so a holding company the graph does not know is not merged into an operating company.
+    """
+    if ent := index.resolve(name, ORG_LABELS, fuzzy=True):
+        return ent
+    bare = strip_legal_suffix(name)
+    if bare and bare != name and len(norm_key(bare)) >= 3 and (ent := index.resolve(bare, ORG_LABELS, fuzzy=True)):
+        return ent
+    for suffix in ("Corporation", "Corp", "Inc", "Ltd", "Limited", "Group", "Holdings", "plc"):
+        if bare and (ent := index.resolve(f"{bare} {suffix}", ORG_LABELS)):
+            return ent
+    return None

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.resolve import COMMON_WORDS, EntityIndex
+from graph.resolve import COMMON_WORDS, EntityIndex, resolve_org
 from graph.text import MONTH_RE, MONTHS, norm_key, parse_date
 from ingest.vocab import STAGES
 
@@ -32,18 +32,58 @@ COMPANY_SUFFIX = (
 CAP_WORD = r"(?:[A-Z][A-Za-z0-9&'’-]*|of|and|&)"
 COMPANY_RE = re.compile(rf"\b((?:[A-Z][A-Za-z0-9&'’-]*\s+)(?:{CAP_WORD}\s+){{0,3}}{COMPANY_SUFFIX})(?![A-Za-z])")
 TITLE_WORDS = (
-    r"(?:[Cc]hief [Ee]xecutive(?: [Oo]fficer)?|CEO|[Cc]hairman|[Cc]hairwoman|[Pp]resident|[Pp]rime [Mm]inister"
-    r"|[Vv]ice [Pp]remier|[Mm]inister|[Ss]ecretary|[Mm]anaging [Dd]irector|[Ff]ounder|[Tt]rade [Rr]epresentative)"
+    r"(?:[Cc]hief (?:[Ee]xecutive|[Ff]inancial|[Oo]perating|[Tt]echnology|[Cc]ommercial|[Ss]trategy)(?: [Oo]fficer)?"
+    r"|CEO|CFO|COO|CTO|[Cc]hairman|[Cc]hairwoman|[Cc]hair|(?:[Ee]xecutive |[Ss]enior )?[Vv]ice [Pp]resident|[Pp]resident"
+    r"|[Pp]rime [Mm]inister|[Vv]ice [Pp]remier|[Mm]inister|[Ss]ecretary|[Mm]anaging [Dd]irector"
+    r"|[Ee]xecutive [Dd]irector|[Gg]eneral [Mm]anager|[Ff]ounder|[Tt]rade [Rr]epresentative)"
 )
-PERSON = r"([A-Z][a-z]+(?:[- ][A-Z][a-z'’]+){1,2})"
+PERSON = r"([A-Z][a-z]+(?:[- ][A-Z][a-z'’]+(?:-[a-z]+)?){1,2})"
 # "economic revitalization minister Ryosei Akazawa", "U.S. Treasury Secretary Scott Bessent", "CEO Ingrid Solberg"
 TITLE_BEFORE = re.compile(
-    rf"((?:(?:[A-Z]\.){{2,}}\s+|[A-Z][a-z]+\s+|[a-z]+\s+){{0,3}}{TITLE_WORDS})\s+{PERSON}(?![A-Za-z])"
+    rf"((?:(?:[A-Z]\.){{2,}}\s+|[A-Z][A-Za-z&'’-]*\s+|[a-z]+\s+){{0,4}}{TITLE_WORDS})\s+{PERSON}(?![A-Za-z])"
 )
 # "Ingrid Solberg, chief executive of Nordic Rare Metals," / "Ingrid Solberg, the company's CEO"
 TITLE_AFTER = re.compile(
-    rf"{PERSON},\s+(?:the\s+|its\s+|[A-Z][\w’'&. ]+?[’']s\s+)?((?:[a-z]+\s+){{0,2}}{TITLE_WORDS}(?:\s+of\s+[A-Z][\w&. ]+?)?)(?=[,.;]|\s+(?:said|says|told))"
+    rf"{PERSON},\s+((?:the\s+|its\s+|[A-Z][\w’'&. -]+?[’']s?\s+)?(?:[a-z]+\s+){{0,2}}{TITLE_WORDS}(?:\s+of\s+[A-Z][\w&. -]+?)?)"
+    r"(?=[,.;]|\s+(?:said|says|told|and)\b)"
 )
+# "Aurora named Maria Lopez chief financial officer" / "appointed Maria Lopez as its CFO"
+APPOINT = re.compile(
+    rf"\b(?:named|appointed|hired|promoted|names|appoints|has named|has appointed)\s+{PERSON}\s+(?:as\s+)?"
+    rf"((?:(?:its|the company's|the firm's|the)\s+)?(?:new\s+)?(?:[a-z]+\s+){{0,2}}{TITLE_WORDS})"
+)
+# "Jane Doe is the company's chief executive" / "Jane Doe became chief executive of Aurora"
+IS_TITLE = re.compile(
+    rf"{PERSON}\s+(?:is|was|became|serves as|has been|will become)\s+((?:the (?:company|firm|miner)[’']s\s+|the\s+|its\s+|[A-Z][\w&'’. -]+?[’']s?\s+)?"
+    rf"(?:new\s+)?(?:[a-z]+\s+){{0,2}}{TITLE_WORDS}(?:\s+(?:of|at)\s+[A-Z][\w&. -]+?)?)(?=[,.;]|\s+(?:since|from|and|in)\b)"
+)
+# "Its chief executive, Jane Doe, said" / "Aurora's chief executive, Jane Doe,"
+TITLE_COMMA = re.compile(
+    rf"((?:[Ii]ts|[Tt]he (?:company|firm|miner)[’']s|[Tt]he|[A-Z][\w&'’. -]+?[’']s?)\s+(?:new\s+)?(?:[a-z]+\s+){{0,2}}{TITLE_WORDS}"
+    rf"(?:\s+(?:for|of)\s+[A-Z][\w]+(?:(?:,\s+|\s+and\s+|\s+)[A-Z][\w]+){{0,4}})?),\s+{PERSON}(?=,|\s+said)"
+)
+# "Maria Lopez, who heads Aurora's US unit," (a separate clause)
+WHO_HEADS = re.compile(
+    rf"{PERSON},\s+who\s+(?:heads|leads|runs|chairs|oversees|manages)\s+(.{{3,60}}?)(?=[,.;]|\s+(?:said|says|told)\b)"
+)
+COMPANY_ROLE = re.compile(
+    r"chief|ceo|cfo|coo|cto|founder|director|chair|vice president|general manager|unit|head", re.I
+)
+# place modifiers that are not part of a name: "Denver-based", "Hamburg-headquartered", "Tokyo-listed"
+MODIFIER = re.compile(r"\b([A-Z][A-Za-z.]+(?:[ -][A-Z][a-z]+)?)-(based|headquartered|listed|registered|owned)\b")
+# a company the sentence refers back to: "the company", "the Tokyo-listed company", "the miner"
+COREF = re.compile(
+    r"\b[Tt]he\s+(?:[A-Z][A-Za-z.]+-(?:based|listed|headquartered)\s+|[a-z-]+\s+)?"
+    r"(company|firm|miner|producer|refiner|manufacturer|magnet maker|startup|developer|supplier|group)\b(?![- ](?:said|says))?"
+)
+APPOSITION = re.compile(
+    r"\b([A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){0,3}),\s+(?:a|an)\s+(?:[\w-]+\s+){0,4}?"
+    r"(company|miner|producer|maker|manufacturer|firm|refiner|developer|startup|recycler|supplier)\b"
+)
+LEGAL = re.compile(
+    r"(?:,?\s+(?:Corp(?:oration)?\.?|Inc\.?|Incorporated|Ltd\.?|Limited|plc|PLC|LLC|Co\.|AG|AS|ASA|AB|Oy|SpA|BV|KK|S\.?A\.|GmbH|N\.?V\.|Pty))+$"
+)
+
 NOT_A_NAME = {
     "The",
     "This",
@@ -67,7 +107,7 @@ SCHEDULED = re.compile(
 )
 DURATION = re.compile(r"\b(\d+|" + "|".join(NUMBERS) + r")[- ](minute|hour)s?\b", re.I)
 WEEKDAY = re.compile(r"\b(?:on\s+)?(" + "|".join(WEEKDAYS) + r")\b", re.I)
-IN_MONTH = re.compile(rf"\b(?:in|since|from|on|early|late|mid-?)\s+{MONTH_RE}\b(?!\s+\d)", re.I)
+IN_MONTH = re.compile(rf"\b(?:in|since|from|on|early|late|last|mid-?)\s+{MONTH_RE}\b(?!\s+\d)", re.I)
 
 EXPORT = re.compile(
     r"\b(restrict\w*\s+(?:the\s+)?exports?|export\s+(?:ban|bans|controls?|restrictions?|curbs?|licen[cs]\w*|halt)"
@@ -85,9 +125,8 @@ AGREEMENT = re.compile(
     r"\b(signed|agreed|reached|struck|concluded)\b[^.]{0,60}?\b(agreement|deal|memorandum|MoU|contract|framework)\b",
     re.I,
 )
-INVEST = re.compile(r"\b(invest\w*|stake in|loan\w*|financ\w*|fund(?:ed|ing|s)?)\b", re.I)
+INVEST = re.compile(r"\b(invest\w*|stake in|loan\w*|lend\w*|lent|financ\w*|fund(?:ed|ing|s)?)\b", re.I)
 PARTNER = re.compile(r"\b(joint venture|partnership|partner(?:ed|s)?)\s+with\b", re.I)
-BASED = re.compile(r"\b([A-Z][A-Za-z]+(?:\s[A-Z][a-z]+)?)-based\b")
 HQ = re.compile(
     r"\b(?:headquartered|based)\s+in\s+([A-Z][A-Za-z]+(?:\s+[A-Z][a-z]+)*)(?:,\s+([A-Z][A-Za-z]+(?:\s+[A-Z][a-z]+)*))?"
 )
@@ -112,6 +151,10 @@ class Rel:
     end: tuple[str, str]
     props: dict[str, Any] = field(default_factory=dict)
     sentence: str = ""
+    confidence: float = 0.9  # below WRITE_AT it is a candidate: shown for review, written only if accepted
+
+
+WRITE_AT = 0.8  # the confidence from which a relationship is written without being accepted by hand
 
 
 @dataclass
@@ -121,6 +164,9 @@ class Extraction:
     # local Policy / Event drafts: id -> props (+ "participants" / "enacting" / "minerals" for matching)
     policies: dict[str, dict[str, Any]] = field(default_factory=dict)
     events: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # the entities each sentence mentions, in sentence order (for the Sentence nodes' MENTIONS)
+    sentence_refs: list[list[tuple[str, str]]] = field(default_factory=list)
+    _seen: dict[tuple, Rel] = field(default_factory=dict, repr=False)
 
     def ent(self, label: str, name: str, sentence: str, *, known: bool = True, **props: Any) -> tuple[str, str]:
         ref = (label, name)
@@ -133,13 +179,17 @@ class Extraction:
                     cur.props[k] = v
         return ref
 
-    def rel(self, type_: str, start: tuple[str, str], end: tuple[str, str], sentence: str, **props: Any) -> None:
+    def rel(
+        self, type_: str, start: tuple[str, str], end: tuple[str, str], sentence: str, conf: float = 0.9, **props: Any
+    ) -> None:
         if start == end:
             return
-        for r in self.rels:
-            if (r.type, r.start, r.end, r.props.get("role")) == (type_, start, end, props.get("role")):
-                return
-        self.rels.append(Rel(type_, start, end, {k: v for k, v in props.items() if v}, sentence))
+        key = (type_, start, end, props.get("role"))
+        if (r := self._seen.get(key)) is not None:
+            r.confidence = max(r.confidence, conf)
+            return
+        self._seen[key] = Rel(type_, start, end, {k: v for k, v in props.items() if v}, sentence, conf)
+        self.rels.append(self._seen[key])
 
 
 @dataclass
@@ -150,6 +200,8 @@ class Context:
     capitals: dict[str, str] = field(default_factory=dict)  # norm city -> country
     person_country: dict[str, str] = field(default_factory=dict)
     date: str | None = None  # article date (ISO)
+    gazetteer: dict[str, str] = field(default_factory=dict)  # norm city -> country (headquarters only)
+    topic: tuple[str, str] | None = None  # the company the article is currently about (for "the company")
 
 
 # -- sentences -----------------------------------------------------------------------------------
@@ -237,6 +289,13 @@ def mentions(ctx: Context, sentence: str) -> list[M]:
             continue
         if name in ("World", "Other countries") and m.surface.islower():
             continue  # "global competition" is not the World aggregate row
+        if (
+            label == "Mineral"
+            and len(m.surface) <= 4
+            and m.surface.istitle()
+            and re.search(r"[A-Z][a-z]+\s+$", sentence[: m.start])
+        ):
+            continue  # "Tom Rees" is a person, not REEs
         out.append(M(label, name, m.start, m.end))
     taken = [(m.start, m.end) for m in out]
     for rm in re.finditer(r"\b[Rr]are[- ]earths?(?:\s+(?:minerals|elements|metals|oxides))?\b", sentence):
@@ -251,28 +310,80 @@ def mentions(ctx: Context, sentence: str) -> list[M]:
     return sorted(out, key=lambda m: m.start)
 
 
+def _strip_modifiers(name: str) -> str:
+    """'Denver-based Aurora Minerals' -> 'Aurora Minerals'; "Canada's Aurora" -> 'Aurora'; 'The' dropped."""
+    words = name.split()
+    while words and (
+        MODIFIER.fullmatch(words[0])
+        or re.search(r"-(?:based|headquartered|listed|registered|owned)$", words[0])
+        or re.search(r"[’']s$", words[0])
+        or words[0] in NOT_A_NAME
+        or words[0].lower() in COMMON_WORDS
+    ):
+        words = words[1:]
+    return " ".join(words)
+
+
+def canonical_company(name: str) -> tuple[str, list[str]]:
+    """The name a new company is stored under (legal suffix dropped when two words remain) and its aliases."""
+    name = re.sub(r"[’']s?$", "", name.strip()).strip().rstrip(",")
+    bare = LEGAL.sub("", name).strip()
+    if bare != name and bare and (len(bare.split()) >= 2 or len(bare) >= 5):
+        return bare, [name]
+    return name, []
+
+
+def _add_new(ctx: Context, label: str, name: str, aliases: list[str]) -> None:
+    """A new entity joins this article's index, with its short form ('Aurora' for 'Aurora Minerals')."""
+    extra = list(aliases)
+    words = name.split()
+    first = words[0] if words else ""
+    distinct = len(first) >= 4 and first.lower() not in COMMON_WORDS and norm_key(first) not in ctx.capitals
+    if label == "Company" and len(words) >= 2 and distinct and not ctx.index.resolve(first):
+        extra.append(first)
+    if label == "Official" and len(words) >= 2 and not ctx.index.resolve(words[-1]):
+        extra.append(words[-1])
+    ctx.index.add(label, name, extra, case_sensitive=extra)
+
+
 def new_entities(ctx: Context, sentence: str, known: list[M]) -> list[M]:
-    """Companies from suffixes ('Nordic Rare Metals'), people from titles ('CEO Ingrid Solberg')."""
+    """Companies from suffixes, place modifiers and appositions; people from titles and appointments."""
     out: list[M] = []
 
     def free(s: int, e: int) -> bool:
         return not any(m.start < e and s < m.end for m in known + out)
 
+    def company(raw: str, start: int, end: int) -> None:
+        name = _strip_modifiers(re.sub(r"[’']s?$", "", raw).strip().rstrip("."))
+        if title := re.match(
+            r"(?:.*\s)?(?:Officer|Executive|Director|President|Minister|Chair\w*|Secretary|Head)\s+(?:of|at)\s+", name
+        ):
+            name = name[title.end() :]  # "Chief Executive Officer of Halvorsen Magnetics" is Halvorsen Magnetics
+        if not name or not name[0].isupper():
+            return
+        start = end - len(raw.rstrip()) + raw.find(name) if name in raw else start
+        start = max(start, 0)
+        if not free(start, end):
+            return
+        canon, aliases = canonical_company(name)
+        ent = resolve_org(ctx.index, name)
+        if ent:
+            out.append(M(ent.label, ent.name, start, end))
+            return
+        if len(canon.split()) < 2 and not aliases and not re.search(r"-based|headquartered|, an? ", sentence):
+            return
+        _add_new(ctx, "Company", canon, aliases)
+        out.append(M("Company", canon, start, end, known=False))
+
     for cm in COMPANY_RE.finditer(sentence):
-        name = re.sub(r"[’']s$", "", cm.group(1)).strip().rstrip(".")
-        words = name.split()
-        while words and (words[0] in NOT_A_NAME or words[0].lower() in COMMON_WORDS):
-            words = words[1:]
-        name = " ".join(words)
-        start = cm.end(1) - len(name) if cm.group(1).endswith(name) else cm.start(1)
-        if len(words) < 2 or not free(start, cm.end(1)):
-            continue
-        if ctx.index.resolve(name, ("Company", "Organization"), fuzzy=True):
-            ent = ctx.index.resolve(name, ("Company", "Organization"), fuzzy=True)
-            out.append(M(ent.label, ent.name, start, cm.end(1)))
-            continue
-        out.append(M("Company", name, start, cm.end(1), known=False))
-    for rx, grp in ((TITLE_BEFORE, 2), (TITLE_AFTER, 1)):
+        company(cm.group(1), cm.start(1), cm.end(1))
+    for mm in MODIFIER.finditer(sentence):  # "Denver-based Aurora": the capitalised words after the modifier
+        if nm := re.match(r"\s+((?:[A-Z][\w&'’-]*)(?:\s+[A-Z][\w&'’-]*){0,3})", sentence[mm.end() :]):
+            s0 = mm.end() + nm.start(1)
+            company(nm.group(1), s0, s0 + len(nm.group(1)))
+    for am in APPOSITION.finditer(sentence):
+        company(am.group(1), am.start(1), am.end(1))
+    for rx, grp in ((TITLE_BEFORE, 2), (TITLE_AFTER, 1), (APPOINT, 1), (WHO_HEADS, 1), (IS_TITLE, 1), (TITLE_COMMA, 2)):
         for pm in rx.finditer(sentence):
             name = pm.group(grp)
             if name.split()[0] in NOT_A_NAME or not free(pm.start(grp), pm.end(grp)):
@@ -281,7 +392,51 @@ def new_entities(ctx: Context, sentence: str, known: list[M]) -> list[M]:
             if ent:
                 out.append(M("Official", ent.name, pm.start(grp), pm.end(grp)))
             elif not ctx.index.resolve(name):
+                _add_new(ctx, "Official", name, [])
                 out.append(M("Official", name, pm.start(grp), pm.end(grp), known=False))
+    return out
+
+
+DATELINE = re.compile(r"^[A-Z][A-Z .'-]{2,}(?:,\s+[A-Z][\w .]+?)?\s*(?:\([^)]{1,40}\))?\s*[—–-]+\s+")
+
+
+def _drop_modifiers(sentence: str, found: list[M]) -> list[M]:
+    """A dateline ('OSLO, Norway —') and a possessive place before a company ("Japan's Shin-Etsu") name no party."""
+    dl = DATELINE.match(sentence)
+    cut = dl.end() if dl else 0
+    out = []
+    for i, m in enumerate(found):
+        if m.start < cut:
+            continue
+        nxt = found[i + 1] if i + 1 < len(found) else None
+        if (
+            m.label == "Country"
+            and nxt is not None
+            and nxt.label == "Company"
+            and re.fullmatch(r"[’']s\s+|\s+", sentence[m.end : nxt.start])
+        ):
+            continue
+        adjective = sentence[m.start : m.end] != m.name  # "a Norwegian manufacturer", "the Belgian group"
+        company_noun = re.match(
+            r"\s+(?:[a-z-]+\s+){0,3}?(?:manufacturer|maker|miner|producer|company|firm|group|refiner)\b",
+            sentence[m.end :],
+        )
+        if m.label == "Country" and adjective and company_noun:
+            continue
+        out.append(m)
+    return out
+
+
+def coreferences(ctx: Context, sentence: str, found: list[M]) -> list[M]:
+    """'the company', 'the miner': the first company named earlier in the sentence, else the article's topic."""
+    out = []
+    for cm in COREF.finditer(sentence):
+        if any(m.start <= cm.start() < m.end for m in found):
+            continue
+        earlier = [m for m in found if m.label == "Company" and m.end <= cm.start()]
+        target = (earlier[0].label, earlier[0].name) if earlier else ctx.topic
+        if target:
+            out.append(M(target[0], target[1], cm.start(), cm.end()))
     return out
 
 
@@ -290,23 +445,25 @@ def extract(ctx: Context, body: str) -> Extraction:
     ex = Extraction()
     body = body.translate(QUOTES)
     last_person: tuple[str, str] | None = None
-    last_company: tuple[str, str] | None = None
     counterpart: dict[str, tuple[str, str]] = {}  # proposing country -> last counterpart named
     for sentence in split_sentences(body):
         found = mentions(ctx, sentence)
         found = sorted(found + new_entities(ctx, sentence, found), key=lambda m: m.start)
+        found = sorted(found + coreferences(ctx, sentence, found), key=lambda m: m.start)
+        found = _drop_modifiers(sentence, found)
         refs: list[tuple[M, tuple[str, str]]] = []
         for m in found:
-            props = {}
+            props: dict[str, Any] = {}
             if not m.known and m.label == "Official":
-                props["person_type"] = (
-                    "company" if re.search(r"chief|ceo|founder|director|chair", sentence, re.I) else None
-                )
+                props["person_type"] = "company" if COMPANY_ROLE.search(sentence) else None
+            if not m.known and m.label == "Company":
+                props["aliases"] = [a for a in canonical_company(sentence[m.start : m.end])[1]] or None
             refs.append((m, ex.ent(m.label, m.name, sentence, known=m.known, **props)))
+        ex.sentence_refs.append(list(dict.fromkeys(r for _, r in refs)))
         pron = PRONOUN.match(sentence)
         if pron and last_person:
             refs.insert(0, (M("Official", last_person[1], pron.start(1), pron.end(1)), last_person))
-        _offices(ctx, ex, sentence, refs, last_company)
+        _offices(ctx, ex, sentence, refs)
         _headquarters(ctx, ex, sentence, refs)
         n_events = len(ex.events)
         _event(ctx, ex, sentence, refs)
@@ -314,16 +471,16 @@ def extract(ctx: Context, body: str) -> Extraction:
             _event_reference(ex, sentence, refs, em, f"event:{len(ex.events)}")
         _export_control(ctx, ex, sentence, refs)
         _proposal(ctx, ex, sentence, refs, counterpart)
-        _agreement_supply(ex, sentence, refs)
-        _investment(ex, sentence, refs)
-        _partnership(ex, sentence, refs)
+        _agreement_supply(ctx, ex, sentence, refs)
+        _investment(ctx, ex, sentence, refs)
+        _partnership(ctx, ex, sentence, refs)
         _stages(ex, sentence, refs)
         people = [r for m, r in refs if r[0] == "Official"]
         if people:
             last_person = people[-1]
-        companies = [r for m, r in refs if r[0] in ("Company", "Organization")]
+        companies = [r for m, r in refs if r[0] == "Company"]
         if companies:
-            last_company = companies[0]
+            ctx.topic = companies[0]
     return ex
 
 
@@ -331,84 +488,124 @@ def _of(refs, *labels: str) -> list[tuple[M, tuple[str, str]]]:  # noqa: ANN001
     return [(m, r) for m, r in refs if r[0] in labels]
 
 
-def _offices(ctx: Context, ex: Extraction, sentence: str, refs, subject=None) -> None:  # noqa: ANN001
-    for rx, name_grp, role_grp in ((TITLE_BEFORE, 2, 1), (TITLE_AFTER, 1, 2)):
+def _offices(ctx: Context, ex: Extraction, sentence: str, refs) -> None:  # noqa: ANN001
+    """Offices only where the sentence names the organisation for that person; a guess is a candidate."""
+    shapes = ((TITLE_BEFORE, 2, 1), (TITLE_AFTER, 1, 2), (APPOINT, 1, 2), (WHO_HEADS, 1, 2), (IS_TITLE, 1, 2),
+              (TITLE_COMMA, 2, 1))  # fmt: skip
+    for rx, name_grp, role_grp in shapes:
         for pm in rx.finditer(sentence):
             person = next((r for m, r in refs if r[0] == "Official" and m.start == pm.start(name_grp)), None)
             if person is None:
                 continue
+            span = (pm.start(role_grp), pm.end(role_grp))
             role = re.sub(r"\s+", " ", pm.group(role_grp)).strip()
-            title = re.search(TITLE_WORDS + "$", role) if rx is TITLE_BEFORE else None
-            if title and title.group(0)[:1].isupper():  # "the idea to President" -> "President"
-                words = role[: title.start()].split()
-                while words and not words[0][:1].isupper():
-                    words = words[1:]
-                role = " ".join([*words, title.group(0)])
-            role = re.sub(r"^(?:(?:the|its|and|with|to|by|of|said|meet|met|call|called|told)\s+)+", "", role)
-            org = None
-            inner = [r for m, r in refs if pm.start(role_grp) <= m.start < pm.end(role_grp)]
-            orgs = [r for r in inner if r[0] in ("Company", "Organization")]
-            countries = [r for r in inner if r[0] == "Country"]
-            if orgs:
-                org = orgs[0]
-            elif re.search(r"chief|ceo|founder|director|chair", role, re.I):
-                org = subject if subject and subject[0] == "Company" else None
-                org = org or next((r for m, r in refs if r[0] == "Company"), None)
-            elif countries:
-                org = countries[0]
-            elif person[1] in ctx.person_country:
-                org = ("Country", ctx.person_country[person[1]])
-            else:
-                org = next((r for m, r in refs if r[0] == "Country"), None)
+            if rx is TITLE_BEFORE:
+                title = re.search(TITLE_WORDS + "$", role)
+                if title and title.group(0)[:1].isupper():  # "the idea to President" -> "President"
+                    words = role[: title.start()].split()
+                    while words and not words[0][:1].isupper():
+                        words = words[1:]
+                    role = " ".join([*words, title.group(0)])
+                    span = (span[1] - len(role), span[1])
+            org, conf = _office_org(ctx, sentence, refs, pm, span, role, person, appoint=rx is APPOINT)
             if org is None:
                 continue
             for m, r in refs:  # drop the org's own name from the role text: "U.S. Treasury Secretary"
-                if r == org and pm.start(role_grp) <= m.start < pm.end(role_grp):
+                if r == org and span[0] <= m.start < span[1]:
                     role = role.replace(sentence[m.start : m.end], "").strip(" ,’'s")
-            role = re.sub(r"^(?:[’']s\s+)", "", role).strip()
+            role = re.sub(
+                r"^(?:(?:the|its|and|with|to|by|of|said|meet|met|call|called|told|as|new)\s+)+", "", role, flags=re.I
+            )
+            role = re.sub(r"\s+(?:of|at)$", "", role)
+            role = re.sub(r"^(?:[’']s?\s+)|^(?:company|firm|miner)[’']s\s+", "", role).strip()
+            if rx is WHO_HEADS:
+                role = "head of " + role
+            appointed = rx is APPOINT or (rx is IS_TITLE and re.search(r"\bbecame\b", pm.group(0)))
+            when = sentence_date(sentence, ctx.date) if appointed else (None, None)
             if role:
-                ex.rel("HOLDS_OFFICE", person, org, sentence, role=role[:1].upper() + role[1:])
-                if not ex.entities[person].known and org[0] == "Country":
+                ex.rel("HOLDS_OFFICE", person, org, sentence, conf, role=role[:1].upper() + role[1:],
+                       start_date=when[0], start_text=when[1])  # fmt: skip
+                if not ex.entities[person].known and org[0] == "Country" and conf >= WRITE_AT:
                     ex.entities[person].props.setdefault("country", org[1])
+
+
+def _office_org(ctx: Context, sentence: str, refs, pm, span, role, person, *, appoint: bool):  # noqa: ANN001, ANN202
+    """(organisation, confidence) of an office: named in the title > 'its'/'the company's' > the appointer."""
+    inner = [r for m, r in refs if span[0] <= m.start < span[1] and r != person]
+    orgs = [r for r in inner if r[0] in ("Company", "Organization")]
+    countries = [r for r in inner if r[0] == "Country"]
+    company_role = bool(COMPANY_ROLE.search(role))
+    if orgs:
+        return orgs[0], 0.95
+    if appoint:  # "Aurora named Maria Lopez ..." : the organisation just before the verb
+        before = [r for m, r in refs if r[0] in ("Company", "Organization") and m.end <= pm.start()]
+        if before and pm.start() - max(m.end for m, r in refs if r == before[-1]) < 25:
+            return before[-1], 0.9
+    if company_role:
+        if ctx.topic and re.search(
+            r"\b(?:its|the (?:company|firm|miner)[’']s)\s", sentence[span[0] : span[1] + 1], re.I
+        ):
+            return ctx.topic, 0.9
+        named = list(dict.fromkeys(r for m, r in refs if r[0] in ("Company", "Organization")))
+        if len(named) == 1 and named[0][0] == "Company":  # the only organisation the sentence names
+            return named[0], 0.8
+        guess = named[0] if named else ctx.topic
+        return (guess, 0.4) if guess else (None, 0.0)
+    if countries:
+        return countries[0], 0.95
+    if person[1] in ctx.person_country:
+        return ("Country", ctx.person_country[person[1]]), 0.9
+    guess = next((r for m, r in refs if r[0] == "Country"), None)
+    return (guess, 0.5) if guess else (None, 0.0)
 
 
 def _headquarters(ctx: Context, ex: Extraction, sentence: str, refs) -> None:  # noqa: ANN001
     companies = _of(refs, "Company", "Organization")
     if not companies:
         return
-    for bm in BASED.finditer(sentence):
-        place = bm.group(1)
-        country = ctx.capitals.get(norm_key(place))
-        city = place if country else None
-        if not country:
-            ent = ctx.index.resolve(place, ("Country",))
-            country = ent.name if ent else None
+    for bm in MODIFIER.finditer(sentence):
+        if bm.group(2) not in ("based", "headquartered"):
+            continue
+        country, city = _place(ctx, bm.group(1))
         if not country:
             continue
         # "Nordic Rare Metals, an Oslo-based company" (name before) or "Oslo-based Nordic Rare Metals" (after)
         after = [r for m, r in companies if m.start >= bm.end() and m.start - bm.end() < 5]
         before = [r for m, r in companies if m.end <= bm.start()]
         target = after[0] if after else (before[-1] if before else None)
-        if target and target[0] in ("Company", "Organization"):
-            ex.rel("HEADQUARTERED_IN", target, ("Country", country), sentence, city=city)
+        if target:
             ex.ent("Country", country, sentence)
+            ex.rel("HEADQUARTERED_IN", target, ("Country", country), sentence, 0.9, city=city)
             if city:
                 ex.entities[target].props.setdefault("hq_city", city)
     for hm in HQ.finditer(sentence):
-        places = [p for p in hm.groups() if p]
         country, city = None, None
-        for p in places:
-            if c := ctx.capitals.get(norm_key(p)):
-                country, city = c, p
-            elif ent := ctx.index.resolve(p, ("Country",)):
-                country = ent.name
+        for p in (p for p in hm.groups() if p):
+            c, ct = _place(ctx, p)
+            if c and ct:
+                country, city = c, ct
+            elif c:
+                country = c
             elif city is None:
                 city = p
         before = [r for m, r in companies if m.end <= hm.start()]
         if country and before:
-            ex.rel("HEADQUARTERED_IN", before[-1], ("Country", country), sentence, city=city)
+            ex.ent("Country", country, sentence)
+            ex.rel("HEADQUARTERED_IN", before[-1], ("Country", country), sentence, 0.9, city=city)
             if city:
                 ex.entities[before[-1]].props.setdefault("hq_city", city)
+
+
+def _place(ctx: Context, place: str) -> tuple[str | None, str | None]:
+    """(country, city) of a place name: a country, a capital, or a city of the gazetteer."""
+    if ent := ctx.index.resolve(place, ("Country",)):
+        return ent.name, None
+    key = norm_key(place)
+    if key in ctx.capitals:
+        return ctx.capitals[key], place
+    if key in ctx.gazetteer:
+        return ctx.gazetteer[key], place
+    return None, None
 
 
 def _event(ctx: Context, ex: Extraction, sentence: str, refs) -> None:  # noqa: ANN001
@@ -552,27 +749,86 @@ def _clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[:n].rsplit(" ", 1)[0] + "..."
 
 
-def _agreement_supply(ex: Extraction, sentence: str, refs) -> None:  # noqa: ANN001
+FUTURE = re.compile(
+    r"\b(?:will|would|plans? to|planned|planning to|intends? to|aims? to|is to|are to|expects? to|is set to|are set to"
+    r"|from (?:19|20)\d\d|next year|is expected to|agreed to)\b",
+    re.I,
+)
+OFFTAKE = re.compile(
+    r"\b(offtake|off-take|supply|purchase|sales|delivery)\s+(agreement|deal|contract|pact|memorandum)\b", re.I
+)
+BUYER = re.compile(r"\b(?:customer|buyer|offtaker|off-taker)s?\b", re.I)
+MONEY = re.compile(
+    r"(US\$|A\$|C\$|AU\$|CA\$|\$|€|£|¥|USD|EUR|AUD|CAD|GBP|JPY|SAR)\s?(\d[\d,]*(?:\.\d+)?)\s*(million|billion|bn|mn|m|b)?\b"
+    r"|(\d[\d,]*(?:\.\d+)?)\s*(million|billion)\s+(dollars|euros|yen|pounds|riyals)",
+    re.I,
+)
+CURRENCY = {"us$": "USD", "$": "USD", "usd": "USD", "a$": "AUD", "au$": "AUD", "aud": "AUD", "c$": "CAD", "ca$": "CAD",
+            "cad": "CAD", "€": "EUR", "eur": "EUR", "euros": "EUR", "£": "GBP", "gbp": "GBP", "pounds": "GBP",
+            "¥": "JPY", "jpy": "JPY", "yen": "JPY", "dollars": "USD", "sar": "SAR", "riyals": "SAR"}  # fmt: skip
+SCALE = {"million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9, "b": 1e9}
+
+
+def money(sentence: str) -> dict[str, Any]:
+    """{'amount': 50000000.0, 'currency': 'USD', 'amount_text': '$50 million'} of the first sum a sentence names."""
+    m = MONEY.search(sentence)
+    if not m:
+        return {}
+    if m.group(2):
+        cur, num, scale = m.group(1), m.group(2), m.group(3)
+    else:
+        num, scale, cur = m.group(4), m.group(5), m.group(6)
+    value = float(num.replace(",", "")) * SCALE.get((scale or "").lower(), 1)
+    return {"amount": value, "currency": CURRENCY.get(cur.lower(), cur.upper()), "amount_text": m.group(0).strip()}
+
+
+def _timing(ctx: Context, sentence: str) -> dict[str, Any]:
+    """status 'planned' for a future fact; the date it names, resolved against the article's date."""
+    future = bool(FUTURE.search(sentence))
+    date, date_text = sentence_date(sentence, ctx.date, future=future)
+    out: dict[str, Any] = {"status": "planned" if future else None, "date": date, "date_text": date_text}
+    return out
+
+
+def _after(sentence: str, start: int, preps: str) -> bool:
+    """Whether a mention at `start` follows one of `preps` ('to|with'), place modifiers allowed between."""
+    head = sentence[max(0, start - 60) : start]
+    return bool(re.search(rf"\b(?:{preps})\s+(?:the\s+)?(?:[A-Z][\w.]*-(?:based|headquartered|listed)\s+)?$", head))
+
+
+def _mineral_names(refs) -> list[str]:  # noqa: ANN001
+    return [r[1] for r in _minerals_in(refs)]
+
+
+def _agreement_supply(ctx: Context, ex: Extraction, sentence: str, refs) -> None:  # noqa: ANN001
     parties = _of(refs, "Company", "Organization", "Country")
+    extra = {"minerals": _mineral_names(refs) or None, **_timing(ctx, sentence)}
     sm = SUPPLY.search(sentence)
-    if sm and len(parties) >= 2:
+    noun = sm and re.match(r"\s+(?:agreement|deal|contract|pact|memorandum)\b", sentence[sm.end() :])
+    if sm and not noun and len(parties) >= 2:  # "a supply agreement with B" says nothing of direction
         before = [r for m, r in parties if m.end <= sm.start()]
-        after = [
-            r
-            for m, r in parties
-            if m.start >= sm.end() and re.search(r"\b(?:to|with)\s+(?:the\s+)?$", sentence[: m.start][-10:])
-        ]
+        after = [r for m, r in parties if m.start >= sm.end() and _after(sentence, m.start, "to|with|for")]
         if before and after:
-            ex.rel("SUPPLIES", before[0], after[0], sentence, detail=sentence)
+            ex.rel("SUPPLIES", before[-1], after[0], sentence, 0.85, detail=sentence, **extra)
     if bm := BUY.search(sentence):  # "the United States would keep buying rare earths from Australia"
         buyers = [r for m, r in parties if m.end <= bm.start()]
-        sellers = [
-            r
-            for m, r in parties
-            if m.start >= bm.end() and re.search(r"\bfrom\s+(?:the\s+)?$", sentence[: m.start][-10:])
-        ]
+        sellers = [r for m, r in parties if m.start >= bm.end() and _after(sentence, m.start, "from")]
         if buyers and sellers:
-            ex.rel("SUPPLIES", sellers[0], buyers[-1], sentence, detail=sentence)
+            ex.rel("SUPPLIES", sellers[0], buyers[-1], sentence, 0.85, detail=sentence, **extra)
+    if om := OFFTAKE.search(sentence):  # "A signed an offtake agreement with B": A sells, B buys
+        before = [r for m, r in parties if m.end <= om.start()]
+        after = [r for m, r in parties if m.start >= om.end() and _after(sentence, m.start, "with")]
+        if before and after and om.group(1).lower() in ("offtake", "off-take"):
+            ex.rel("SUPPLIES", before[0], after[0], sentence, 0.85, detail=sentence, **extra)
+        elif before and after and om.group(1).lower() != "purchase":  # "a supply agreement with B": either way
+            ex.rel("SUPPLIES", before[0], after[0], sentence, 0.5, detail=sentence, **extra)
+        elif before and after:  # "A signed a purchase agreement with B": A buys from B
+            ex.rel("SUPPLIES", after[0], before[0], sentence, 0.8, detail=sentence, **extra)
+    if (cm := BUYER.search(sentence)) and len(parties) >= 2:  # "B, a customer of A" / "A named B as a buyer"
+        before = [r for m, r in parties if m.end <= cm.start()]
+        after = [r for m, r in parties if m.start >= cm.end() and re.search(r"\bof\s+$", sentence[: m.start][-4:])]
+        if before and after:
+            ex.rel("SUPPLIES", after[0], before[-1], sentence, 0.6, detail=sentence, **extra)
     am = AGREEMENT.search(sentence)
     if am and len(parties) >= 2:
         before = [r for m, r in parties if m.end <= am.start()]
@@ -584,7 +840,8 @@ def _agreement_supply(ex: Extraction, sentence: str, refs) -> None:  # noqa: ANN
         minerals = _minerals_in(refs)
         ex.policies[local] = {
             "category": "agreement",
-            "policy_type": ("supply " if sm else "") + ("MoU" if kind in ("memorandum", "mou") else kind),
+            "policy_type": ("supply " if sm or OFFTAKE.search(sentence) else "")
+            + ("MoU" if kind in ("memorandum", "mou") else kind),
             "status": "signed" if am.group(1).lower() in ("signed", "concluded", "struck") else "announced",
             "description": sentence,
             "enacting": before[0],
@@ -601,46 +858,105 @@ def _agreement_supply(ex: Extraction, sentence: str, refs) -> None:  # noqa: ANN
             ex.rel("COVERS", ("Policy", local), mineral, sentence)
 
 
-def _investment(ex: Extraction, sentence: str, refs) -> None:  # noqa: ANN001
+RECEIVE = re.compile(r"\b(?:receive[sd]?|secured?|won|wins|obtain(?:ed)?|raised?|got|landed)\b", re.I)
+
+
+def _investment(ctx: Context, ex: Extraction, sentence: str, refs) -> None:  # noqa: ANN001
     im = INVEST.search(sentence)
     if not im:
         return
     parties = _of(refs, "Company", "Organization", "Country")
+    extra = {**money(sentence), **_timing(ctx, sentence)}
+    kind = next((k for k in ("loan", "grant", "equity", "stake", "bond") if k in sentence.lower()), None)
     investors = [r for m, r in parties if m.end <= im.start()]
     investees = [
         r
         for m, r in parties
-        if r[0] == "Company"
-        and m.start >= im.end()
-        and re.search(r"\b(?:in|to|into|for)\s+(?:the\s+)?$", sentence[: m.start][-10:])
+        if r[0] == "Company" and m.start >= im.end() and _after(sentence, m.start, "in|to|into|for")
     ]
+    place = re.search(
+        r"\b(?:plant|refinery|facility|factory|mine|project)\s+(?:in|at|near)\s+([A-Z][\w-]+(?:\s[A-Z][\w-]+)*)",
+        sentence,
+    )
+    extra["place"] = place.group(1) if place else None
     if investors and investees:
-        ex.rel("INVESTS_IN", investors[-1], investees[0], sentence, detail=sentence)
-
-
-def _partnership(ex: Extraction, sentence: str, refs) -> None:  # noqa: ANN001
-    pm = PARTNER.search(sentence)
-    if not pm:
+        ex.rel("INVESTS_IN", investors[-1], investees[0], sentence, 0.85, detail=sentence, kind=kind, **extra)
         return
+    rm = RECEIVE.search(sentence)  # "Aurora secured a $40 million loan from the Export-Import Bank"
+    if rm and rm.start() < im.end() + 40:
+        takers = [r for m, r in parties if r[0] == "Company" and m.end <= rm.start()]
+        givers = [r for m, r in parties if m.start >= im.start() and _after(sentence, m.start, "from")]
+        if takers and givers:
+            ex.rel("INVESTS_IN", givers[0], takers[-1], sentence, 0.85, detail=sentence, kind=kind, **extra)
+
+
+def _partnership(ctx: Context, ex: Extraction, sentence: str, refs) -> None:  # noqa: ANN001
     orgs = _of(refs, "Company", "Organization")
-    before = [r for m, r in orgs if m.end <= pm.start()]
-    after = [r for m, r in orgs if m.start >= pm.end()]
-    if before and after:
-        ex.rel("PARTNERS_WITH", before[-1], after[0], sentence, detail=sentence)
+    place = re.search(
+        r"\b(?:plant|refinery|facility|factory|mine|hub|project)\s+(?:in|at|near)\s+([A-Z][\w-]+(?:\s[A-Z][\w-]+)*)",
+        sentence,
+    )
+    extra = {"place": place.group(1) if place else None, **_timing(ctx, sentence)}
+    if pm := PARTNER.search(sentence):
+        before = [r for m, r in orgs if m.end <= pm.start()]
+        after = [r for m, r in orgs if m.start >= pm.end()]
+        if before and after:
+            ex.rel("PARTNERS_WITH", before[-1], after[0], sentence, 0.85, detail=sentence, **extra)
+            return
+    # "A and B agreed to form a joint venture", "A and B will jointly build"
+    if jm := re.search(
+        r"\b(?:form(?:ed)?|set up|create[ds]?|establish(?:ed)?)\s+a\s+joint venture\b|\bjointly\b", sentence
+    ):
+        before = [(m, r) for m, r in orgs if m.end <= jm.start()]
+        if len(before) >= 2 and re.fullmatch(r"\s+and\s+", sentence[before[0][0].end : before[1][0].start]):
+            ex.rel("PARTNERS_WITH", before[0][1], before[1][1], sentence, 0.85, detail=sentence, **extra)
+
+
+VERB_STAGE = (
+    (r"min(?:es|ed|e)", "mining"),
+    (r"refin\w*|separat\w*|process\w*", "separation/refining"),
+    (r"recycl\w*", "recycling"),
+)
+CLAUSE_VERB = re.compile(
+    r"\b(mines|mined|refines|refined|separates|separated|processes|processed|produces|produced|makes|made|"
+    r"recycles|recycled|(?:plans|aims|intends|will|wants) to (?:mine|refine|separate|process|produce|make|recycle)|"
+    r"(?:mine|refine|separate|process|produce|make|recycle))\b",
+    re.I,
+)
 
 
 def _stages(ex: Extraction, sentence: str, refs) -> None:  # noqa: ANN001
+    """Stages a company works in, only from its own verbs: 'X mines rare earths ... and plans to refine them'."""
     companies = _of(refs, "Company")
-    pm = PRODUCE.search(sentence)
-    if not companies or not pm or not [m for m, r in companies if m.end <= pm.start()]:
+    if not companies:
         return
-    rest = sentence[pm.start() :]
-    for stage, rx in STAGES.items():
-        if stage in ("trading", "investment", "stockpiling", "customer", "materials"):
-            continue
-        if re.search(rx, rest, re.I) or (stage == "mining" and re.match(r"mine|mined|mining", pm.group(1), re.I)):
-            if stage == "separation/refining" and not re.search(r"refin|separat|process", pm.group(1) + rest, re.I):
-                continue
-            company = [r for m, r in companies if m.end <= pm.start()][0]  # the sentence's subject
+    m0, company = companies[0]
+    nouns = {"miner": "mining", "refiner": "separation/refining", "magnet maker": "magnet making",
+             "magnet manufacturer": "magnet making", "recycler": "recycling", "processor": "separation/refining"}  # fmt: skip
+    if am := re.match(r",\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(miner|refiner|magnet maker|magnet manufacturer|recycler|processor)\b",
+                      sentence[m0.end :]):  # fmt: skip
+        ex.ent("Stage", nouns[am.group(1)], sentence)
+        ex.rel("ACTIVE_IN", company, ("Stage", nouns[am.group(1)]), sentence, 0.85, detail=sentence)
+    pm = re.search(r"\bto (?:make|produce|manufacture)\s+(?:[\w-]+\s+){0,2}magnets\b", sentence)
+    others = [m for m, r in companies[1:] if pm and m.end <= pm.start() and r != company]
+    if pm and m0.start < pm.start() and all(re.search(r"\bwith\s+$", sentence[: m.start]) for m in others):
+        ex.ent("Stage", "magnet making", sentence)
+        ex.rel("ACTIVE_IN", company, ("Stage", "magnet making"), sentence, 0.8, detail=sentence)
+    gap = sentence[m0.end :]
+    first = re.match(r"\s+(?:(?:also|now|already|currently|still|which)\s+)?", gap)
+    start = m0.end + (first.end() if first else 0)
+    vm = CLAUSE_VERB.match(sentence, start)
+    if not vm or not re.search(r"s$|ed$|made$", vm.group(1).split()[0]):  # a finite verb of the subject
+        return
+    # this clause and the ones joined to it by "and": up to the next company or the end of the sentence
+    stop = min([m.start for m, r in companies if m.start > vm.end()] + [len(sentence)])
+    clause = sentence[vm.start() : stop]
+    for verb in CLAUSE_VERB.finditer(clause):
+        word = verb.group(1).split()[-1].lower()
+        obj = clause[verb.end() : verb.end() + 60].split(" and ")[0]
+        stage = next((st for rx, st in VERB_STAGE if re.fullmatch(rx, word)), None)
+        if stage is None and re.match(r"produc|make|made", word):
+            stage = next((st for st in ("magnet making", "metal/alloy") if re.search(STAGES[st], obj, re.I)), None)
+        if stage:
             ex.ent("Stage", stage, sentence)
-            ex.rel("ACTIVE_IN", company, ("Stage", stage), sentence, detail=sentence)
+            ex.rel("ACTIVE_IN", company, ("Stage", stage), sentence, 0.85, detail=sentence)

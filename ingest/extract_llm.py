@@ -14,7 +14,21 @@ import re
 from typing import Any, Literal
 
 from graph.ontology import ENTITY_LABELS, RELS, format_for_prompt, rel_allowed
-from ingest.extract import Context, Extraction, mentions, sentence_date, split_sentences
+from graph.resolve import resolve_org
+from ingest.extract import (
+    Context,
+    Extraction,
+    _add_new,
+    _place,
+    _strip_modifiers,
+    canonical_company,
+    mentions,
+    sentence_date,
+    split_sentences,
+)
+
+MODEL_CONFIDENCE = 0.85  # a model's relationship whose two ends its sentence names
+UNSUPPORTED = 0.5  # one end is not in the sentence the model quotes: a candidate for review
 
 NAMED_LABELS = tuple(label for label in ENTITY_LABELS if label not in ("Policy", "Event"))
 EXTRACTED_RELS = tuple(r.type for r in RELS if r.type not in ("MENTIONS", "PRODUCES", "HAS_RESERVES", "HAS_METRIC"))
@@ -131,7 +145,10 @@ def to_extraction(ctx: Context, body: str, facts: Any) -> Extraction:
         if name in refs:
             return refs[name]
         want = labels or ((labels_of[name],) if name in labels_of else None)
-        ent = ctx.index.resolve(name, want, fuzzy=True) or ctx.index.resolve(name, None)
+        org_like = want is None or any(x in ("Company", "Organization") for x in want)
+        bare = _strip_modifiers(name) if org_like else name  # "Denver-based Aurora" is Aurora
+        ent = (resolve_org(ctx.index, bare) if org_like else None) or ctx.index.resolve(bare, want, fuzzy=True)
+        ent = ent or ctx.index.resolve(bare, None)
         if ent is not None:
             ent_ref = ex.ent(ent.label, ent.name, sentence or sentence_of(name))
         elif country := ctx.capitals.get(name.lower()):
@@ -140,7 +157,9 @@ def to_extraction(ctx: Context, body: str, facts: Any) -> Extraction:
             label = labels_of.get(name) or (want[0] if want else None)
             if label not in NEW_LABELS:
                 return None  # an unknown country, mineral or stage is more likely a model slip than news
-            ent_ref = ex.ent(label, name, sentence or sentence_of(name), known=False)
+            canon, aliases = canonical_company(bare) if label == "Company" else (bare, [])
+            _add_new(ctx, label, canon, aliases)  # later mentions of it resolve to this one entity
+            ent_ref = ex.ent(label, canon, sentence or sentence_of(name), known=False, aliases=aliases or None)
         refs[name] = ent_ref
         return ent_ref
 
@@ -151,6 +170,10 @@ def to_extraction(ctx: Context, body: str, facts: Any) -> Extraction:
                 ex.entities[ref].props.setdefault("country", e.country)
             if e.label == "Company" and e.city:
                 ex.entities[ref].props.setdefault("hq_city", e.city)
+                country, _ = _place(ctx, e.city)
+                if country and not e.country:
+                    ex.ent("Country", country, sentence_of(e.name))
+                    ex.rel("HEADQUARTERED_IN", ref, ("Country", country), sentence_of(e.name), 0.8, city=e.city)
     for s in sentences:  # known entities the model did not list still get MENTIONS
         for m in mentions(ctx, s):
             ex.ent(m.label, m.name, s)
@@ -210,8 +233,25 @@ def to_extraction(ctx: Context, body: str, facts: Any) -> Extraction:
         if start is None or end is None or not rel_allowed(r.type, start[0], end[0]):
             continue
         note = "scheduled" if r.type == "PARTICIPATED_IN" and end[0] == "Event" and _scheduled(ex, end) else None
-        ex.rel(r.type, start, end, r.sentence, role=r.role, detail=r.detail, note=note)
+        conf = MODEL_CONFIDENCE if _stated(r.sentence, r.start, r.end, body) else UNSUPPORTED
+        ex.rel(r.type, start, end, r.sentence, conf, role=r.role, detail=r.detail, note=note)
     return ex
+
+
+def _stated(sentence: str, start: str, end: str, body: str) -> bool:
+    """Precision first: the quoted sentence is in the article and names both ends (or they are local ids)."""
+    if not sentence or sentence[:40] not in body:
+        return False
+    low = sentence.lower()
+
+    def named(x: str) -> bool:
+        x = x.strip()
+        if re.fullmatch(r"[pe]\d+", x):
+            return True
+        parts = [w for w in re.findall(r"[a-z0-9]+", x.lower()) if len(w) > 2]
+        return any(w in low for w in parts) if parts else x.lower() in low
+
+    return named(start) and named(end)
 
 
 def _scheduled(ex: Extraction, event: tuple[str, str]) -> bool:

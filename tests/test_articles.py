@@ -14,8 +14,8 @@ import pytest
 from graph.errors import IngestError
 from graph.stats import graph_stats
 from graph.text import source_id
+from ingest.article_eval import evaluate
 from ingest.articles import (
-    evaluate,
     ingest_article_text,
     ingest_articles,
     parse_article,

@@ -26,6 +26,10 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         if not d.is_dir():
             raise RekgError(f"--articles expects a directory of .txt/.md files; {d} is not one")
         articles += sorted(p for p in d.iterdir() if p.suffix.lower() in (".txt", ".md"))
+    if args.apply:
+        return _apply_review(args, settings)
+    if args.review and not articles:
+        raise RekgError("--review OUT needs --article FILE (or --articles DIR): the articles to review")
     only_articles = bool(articles) and not args.dataset and not args.reset
     store = _store(settings)
     try:
@@ -44,11 +48,41 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
                       f"({settings.backend})", file=sys.stderr)  # fmt: skip
             if not articles and not args.dataset:
                 articles = bundled_articles()
-        if articles:
+        if articles and args.review:
+            from ingest.review import write_review
+
+            reports = write_review(store, articles, Path(args.review), settings=settings)
+            print("\n\n".join(r.render() for r in reports))
+            print(f"\nreview file written to {args.review}: edit 'accepted' (and 'match'), then "
+                  f"`rekg ingest --apply {args.review}`")  # fmt: skip
+        elif articles:
             from ingest.articles import ingest_articles
 
             report = ingest_articles(store, articles, dry_run=args.dry_run, settings=settings)
             print(report.render())
+    finally:
+        store.close()
+    return 0
+
+
+def _apply_review(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.review import apply_review
+
+    store = _store(settings)
+    try:
+        reports = apply_review(store, Path(args.apply))
+    finally:
+        store.close()
+    print("\n\n".join(r.render() for r in reports))
+    return 0
+
+
+def cmd_forget(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.forget import forget_source
+
+    store = _store(settings)
+    try:
+        print(forget_source(store, args.source).render())
     finally:
         store.close()
     return 0
@@ -172,7 +206,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--articles", help="a directory of articles to add")
     s.add_argument("--reset", action="store_true", help="empty the graph first")
     s.add_argument("--dry-run", action="store_true", help="validate and show what would be added; write nothing")
+    s.add_argument("--review", metavar="OUT", help="with --article: write a review file (JSON) instead of ingesting")
+    s.add_argument("--apply", metavar="REVIEW", help="write the accepted facts of a review file")
     s.set_defaults(fn=cmd_ingest)
+
+    s = sub.add_parser("forget", help="remove what only one article supports (and its mentions)")
+    s.add_argument("--source", required=True, help="the article's Source id (shown by ingest and on the Data page)")
+    s.set_defaults(fn=cmd_forget)
 
     s = sub.add_parser("stats", help="counts of nodes and relationships per label and type")
     s.add_argument("--json", action="store_true", help="print one JSON object")

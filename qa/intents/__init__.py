@@ -21,6 +21,7 @@ from qa.intents.pattern import intent_pattern
 from qa.intents.people import intent_event, intent_office
 from qa.intents.policies import intent_policy
 from qa.intents.statistics import intent_most, intent_production
+from qa.intents.text import intent_text
 
 INTENTS = [
     intent_sources,
@@ -41,4 +42,5 @@ INTENTS = [
     intent_path,
     intent_describe,
     intent_pattern,
+    intent_text,
 ]

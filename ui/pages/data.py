@@ -59,60 +59,99 @@ def render_sources() -> None:
 
 
 def render_add_article() -> None:
-    """Add a news article: a dry-run preview of what would be added, then commit.
+    """Add a news article: a dry-run preview, accept or reject each proposed fact, then add."""
+    from ingest.articles import apply_review_doc, preview_article
 
-    Uses `ingest.articles.preview_article` / `ingest_article_text` when that module is present.
-    """
     st.subheader("Add article")
-    try:
-        from ingest.articles import ingest_article_text, preview_article
-    except ImportError:
-        st.info("article ingest not available")
-        return
+    if done := st.session_state.pop("article-done", None):
+        st.success(done)
     with st.form("add-article"):
         title = st.text_input("Title", key="article-title")
         date = st.text_input("Date (YYYY-MM-DD)", key="article-date")
         text = st.text_area("Article text", height=220, key="article-text")
         preview = st.form_submit_button("Preview (dry run)")
-    s = settings()
     if preview:
         if not text.strip():
             warn("Paste the article text first.")
             return
         try:
-            report = preview_article(get_store(), text, title or None, date or None, s)
+            report = preview_article(get_store(), text, title or None, date or None, settings())
         except RekgError as e:
             warn(f"The article could not be read: {e}")
             return
-        st.session_state["article-preview"] = {"text": text, "title": title, "date": date, "report": report}
-    pending = st.session_state.get("article-preview")
-    if not pending:
+        st.session_state["article-preview"] = report.review
+    doc = st.session_state.get("article-preview")
+    if not doc:
         return
-    report = pending["report"]
-    st.markdown("**Preview: nothing is written yet**")
-    rels = getattr(report, "relationships", None) or []
-    if rels:
-        st.dataframe(
-            pd.DataFrame([{k: r.get(k) for k in ("type", "start", "end", "sentence")} for r in rels]),
-            hide_index=True,
-            key="article-rels",
+    st.markdown("**Preview: nothing is written yet.** Tick what to add; candidates (low confidence) start unticked.")
+    sid = doc["source"]["id"]
+    new_ents = [e for e in doc["entities"] if e["status"] == "new" and e["label"] != "Stage"]
+    n_known = sum(1 for e in doc["entities"] if e["status"] == "matched" and e["label"] != "Stage")
+    st.caption(f"{n_known} known entities matched, {len(new_ents)} new entities, {len(doc['relationships'])} "
+               "relationships proposed")  # fmt: skip
+    ent_choice: dict[str, tuple[bool, str]] = {}
+    if new_ents:
+        st.markdown("New entities")
+        for e in new_ents:
+            c1, c2 = st.columns([3, 2])
+            keep = c1.checkbox(f"{e['label']}: {e['name']}", value=e["accepted"], key=f"ent-{sid}-{e['id']}")
+            same = c2.text_input("same as (an existing name)", value=e.get("match") or "", key=f"match-{sid}-{e['id']}",
+                                 label_visibility="collapsed", placeholder="same as (an existing name)")  # fmt: skip
+            ent_choice[e["id"]] = (keep, same)
+    rel_choice: dict[str, bool] = {}
+    st.markdown("Relationships")
+    for r in doc["relationships"]:
+        tag = " · candidate" if r["candidate"] else ""
+        rel_choice[r["id"]] = st.checkbox(
+            f"({r['start_name']}) –{r['type']}→ ({r['end_name']}) · confidence {r['confidence']:.2f}{tag}",
+            value=r["accepted"],
+            key=f"rel-{sid}-{r['id']}",
+            help=r["sentence"],
         )
-    new = getattr(report, "new_entities", None) or []
-    matched = getattr(report, "matched_entities", None) or []
-    st.caption(f"{len(matched)} known entities matched, {len(new)} new entities, {len(rels)} relationships")
-    with st.expander("Full report"):
-        st.text(report.render() if hasattr(report, "render") else str(report))
-    if st.button("Add to the graph", key="article-commit", type="primary"):
+    c1, c2 = st.columns(2)
+    if c2.button("Discard preview", key="article-discard"):
+        st.session_state.pop("article-preview", None)
+        st.rerun()
+    if c1.button("Add to the graph", key="article-commit", type="primary"):
+        for e in doc["entities"]:
+            if e["id"] in ent_choice:
+                e["accepted"], match = ent_choice[e["id"]]
+                e["match"] = (match or "").strip() or None
+        for r in doc["relationships"]:
+            r["accepted"] = rel_choice.get(r["id"], r["accepted"])
         try:
-            done = ingest_article_text(
-                get_store(), pending["text"], pending["title"] or None, pending["date"] or None, s
-            )
+            done = apply_review_doc(get_store(), doc)
         except RekgError as e:
             warn(f"Nothing was added: {e}")
             return
         st.session_state.pop("article-preview", None)
-        st.success("Added. " + (done.render().splitlines()[0] if hasattr(done, "render") and done.render() else ""))
+        st.session_state["article-done"] = (
+            f"Added “{done.title}”: {len(done.new_entities)} new entities and {len(done.relationships)} relationships."
+        )
         st.cache_data.clear()
+        st.rerun()
+
+
+def render_forget() -> None:
+    """Forget an article: remove what only it supports (facts other sources back keep them)."""
+    from ingest.forget import forget_source
+
+    articles = [r for r in list_sources(get_store()) if r.get("kind") == "article"]
+    if done := st.session_state.pop("forget-done", None):
+        st.success(done)
+    if not articles:
+        return
+    st.subheader("Forget an article")
+    labels = {f"{r['title']} ({r['date'] or 'undated'}) · {r['id']}": r["id"] for r in articles}
+    choice = st.selectbox("Article", list(labels), key="forget-source")
+    if st.button("Forget this article", key="forget-commit"):
+        try:
+            st.session_state["forget-done"] = forget_source(get_store(), labels[choice]).render()
+        except RekgError as e:
+            warn(f"Nothing was removed: {e}")
+            return
+        st.cache_data.clear()
+        st.rerun()
 
 
 def main() -> None:
@@ -124,6 +163,7 @@ def main() -> None:
         return
     render_sources()
     render_add_article()
+    render_forget()
 
 
 main()
