@@ -1,7 +1,13 @@
-"""Guardrails enforced in code, not in prompts: refuse write requests, run questions read-only, capped.
+"""Guardrails enforced in code, not in prompts: refuse write requests, run user and model queries read-only.
 
-The engine enforces read-only (FalkorDB GRAPH.RO_QUERY; Neo4j READ transaction plus an EXPLAIN
-check), and `run_read_only` adds a row cap (LIMIT injected when missing) and a timeout.
+Every query that does not come from the app's own code (the Cypher box, an LLM's output, `rekg query`)
+passes `guard_query` first: it is read by the shared tokenizer (`graph/cypher_text.py`, so strings,
+backticks, comments and escapes cannot hide a clause) and checked against allow-lists (clauses,
+read procedures, function namespaces), `range()` bounds and a length limit. What reaches the engine
+is the guard's canonical rendering of the tokens it checked, never the raw text. The engines enforce
+read-only as well (FalkorDB GRAPH.RO_QUERY; Neo4j READ access mode plus an EXPLAIN query-type check
+and server settings that close file and URL access), and the row cap is applied to the result: the
+adapters stop reading after N rows, whatever LIMIT or UNION the text has. See docs/GUARDRAILS.md.
 """
 
 from __future__ import annotations
@@ -9,8 +15,39 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from graph.errors import QueryRefused
+from graph.cypher_text import Token, render, significant, tokenize
+from graph.errors import CypherSyntaxError, QueryRefused
 from graph.store import GraphStore
+
+MAX_QUESTION_CHARS = 2000
+MAX_QUERY_CHARS = 10_000
+RANGE_MAX_ITEMS = 100_000  # product of every range() size in one query
+
+# The clauses a query may use, the words that start a statement, and the read procedures it may CALL.
+ALLOWED_CLAUSES = frozenset(
+    {"MATCH", "OPTIONAL", "WHERE", "WITH", "UNWIND", "RETURN", "ORDER", "SKIP", "LIMIT", "UNION", "CALL", "YIELD"}
+)
+STATEMENT_START = frozenset({"MATCH", "OPTIONAL", "WITH", "UNWIND", "RETURN", "CALL"})
+READ_PROCEDURES = frozenset(
+    {
+        "db.labels",
+        "db.relationshiptypes",
+        "db.propertykeys",
+        "db.idx.fulltext.querynodes",  # FalkorDB full-text search
+        "db.idx.fulltext.queryrelationships",
+        "db.index.fulltext.querynodes",  # Neo4j full-text search
+        "db.index.fulltext.queryrelationships",
+    }
+)
+FUNCTION_NAMESPACES = frozenset(
+    {"point", "date", "datetime", "localdatetime", "localtime", "time", "duration", "vector"}
+)
+# Every other Cypher clause word is refused wherever it appears unquoted (backticked names are names).
+WRITE_WORDS_CYPHER = frozenset({"CREATE", "MERGE", "SET", "DELETE", "DETACH", "NODETACH", "REMOVE", "DROP",
+                                "FOREACH", "INSERT", "IMPORT"})  # fmt: skip
+FILE_WORDS = frozenset({"LOAD", "CSV", "PERIODIC", "COMMIT", "TRANSACTIONS"})
+ADMIN_WORDS = frozenset({"SHOW", "TERMINATE", "USE", "GRANT", "DENY", "REVOKE", "ALTER", "FINISH", "EXPLAIN",
+                         "PROFILE"})  # fmt: skip
 
 WRITE_WORDS = re.compile(
     r"\b(delete|remove|drop|erase|wipe|destroy|truncate|purge|clear out|insert|create|add|update|"
@@ -59,30 +96,192 @@ def refusal_reason(question: str) -> str | None:
     return None
 
 
+def question_too_long(question: str) -> str | None:
+    """Why a question is too long to translate (translation time grows with its length), or None."""
+    n = len(question)
+    if n <= MAX_QUESTION_CHARS:
+        return None
+    return (
+        f"questions are limited to {MAX_QUESTION_CHARS:,} characters and this one has {n:,}; "
+        "ask one short question at a time"
+    )
+
+
 def strip_comments(cypher: str) -> str:
-    return re.sub(r"//[^\n]*|/\*.*?\*/", " ", cypher, flags=re.S)
+    """The query without comments (read by the tokenizer, so '//' inside a string stays)."""
+    try:
+        return render(tokenize(cypher))
+    except CypherSyntaxError:
+        return re.sub(r"//[^\n]*|/\*.*?\*/", " ", cypher, flags=re.S)
+
+
+def guard_query(cypher: str, params: dict[str, Any] | None = None) -> str:
+    """Check a user's or model's query against the allow-lists; returns the canonical text to run.
+
+    Raises QueryRefused naming what is not allowed. `params` resolve `range($a, $b)` bounds."""
+    if len(cypher) > MAX_QUERY_CHARS:
+        raise QueryRefused(f"the query has {len(cypher):,} characters; at most {MAX_QUERY_CHARS:,} are allowed")
+    try:
+        toks = tokenize(cypher)
+    except CypherSyntaxError as e:
+        raise QueryRefused(f"the query cannot be read safely ({e}); only plain read queries run here") from e
+    sig = significant(toks)
+    while sig and sig[-1].text == ";":
+        toks = toks[: toks.index(sig[-1])]
+        sig.pop()
+    if not sig:
+        raise QueryRefused("the query is empty")
+    if any(t.text == ";" for t in sig):
+        raise QueryRefused("only one statement may run per question")
+    for t in sig:
+        if t.kind == "qid" and "\\" in t.value:
+            raise QueryRefused("backslashes are not allowed in `quoted names`")
+    _check_statement_starts(sig)
+    _check_words(sig)
+    _check_calls(sig)
+    _check_functions(sig)
+    _check_ranges(sig, params or {})
+    return render(toks)
+
+
+def _check_statement_starts(sig: list[Token]) -> None:
+    starts = [0] + [i + 1 for i, t in enumerate(sig) if t.word == "UNION"]
+    for i in starts:
+        while i < len(sig) and sig[i].word in ("ALL", "DISTINCT") and i and sig[i - 1].word == "UNION":
+            i += 1
+        word = sig[i].word if i < len(sig) else ""
+        if word not in STATEMENT_START:
+            shown = sig[i].text if i < len(sig) else "nothing"
+            if word in ADMIN_WORDS or word in ("START", "STOP", "ENABLE", "RENAME"):
+                raise QueryRefused(f"'{shown}' is an administration command; queries here may only read the graph")
+            if word in WRITE_WORDS_CYPHER:
+                raise QueryRefused(f"the query contains '{shown}', which changes data; questions may only read")
+            raise QueryRefused(
+                f"a query must start with MATCH, OPTIONAL MATCH, WITH, UNWIND, RETURN or CALL, not '{shown}'"
+            )
+
+
+def _check_words(sig: list[Token]) -> None:
+    for i, t in enumerate(sig):
+        word = t.word
+        if not word or (i and sig[i - 1].text == "."):
+            continue  # not a bare word, or a property name (n.set)
+        if word in WRITE_WORDS_CYPHER:
+            raise QueryRefused(f"the query contains '{t.text}', which changes data; questions may only read")
+        if word in FILE_WORDS:
+            raise QueryRefused(
+                f"'{t.text}' is not allowed: LOAD CSV reads server files and URLs, and batched transactions write"
+            )
+        if word in ADMIN_WORDS:
+            raise QueryRefused(f"'{t.text}' is an administration command; queries here may only read the graph")
+
+
+def _dotted_name(sig: list[Token], i: int) -> tuple[str, int]:
+    """The dotted name (parts may be backticked) starting at sig[i]; returns (name, index after it)."""
+    parts: list[str] = []
+    while i < len(sig) and sig[i].kind in ("id", "qid"):
+        parts.append(str(sig[i].value))
+        if i + 1 < len(sig) and sig[i + 1].text == ".":
+            i += 2
+        else:
+            i += 1
+            break
+    return ".".join(parts), i
+
+
+def _check_calls(sig: list[Token]) -> None:
+    for i, t in enumerate(sig):
+        if t.word != "CALL" or (i and sig[i - 1].text == "."):
+            continue
+        nxt = sig[i + 1] if i + 1 < len(sig) else None
+        if nxt is None or nxt.kind not in ("id", "qid"):
+            raise QueryRefused(
+                "CALL subqueries are not allowed here; CALL may only run a read procedure such as db.labels()"
+            )
+        name, _ = _dotted_name(sig, i + 1)
+        if name.lower() not in READ_PROCEDURES:
+            allowed = ", ".join(sorted({p for p in READ_PROCEDURES}))
+            raise QueryRefused(f"the procedure '{name}' is not on the read-only allow-list ({allowed})")
+
+
+def _check_functions(sig: list[Token]) -> None:
+    for i, t in enumerate(sig):
+        if t.kind not in ("id", "qid") or (i and sig[i - 1].text == ".") or (i and sig[i - 1].word == "CALL"):
+            continue
+        if i + 1 >= len(sig) or sig[i + 1].text != ".":
+            continue
+        name, j = _dotted_name(sig, i)
+        if j < len(sig) and sig[j].text == "(" and "." in name:
+            namespace = name.rsplit(".", 1)[0].lower()
+            if namespace not in FUNCTION_NAMESPACES:
+                raise QueryRefused(f"the function '{name}' is not allowed here (only built-in functions run)")
+
+
+def _check_ranges(sig: list[Token], params: dict[str, Any]) -> None:
+    total = 1
+    for i, t in enumerate(sig):
+        if t.word != "RANGE" or i + 1 >= len(sig) or sig[i + 1].text != "(" or (i and sig[i - 1].text == "."):
+            continue
+        args = _range_args(sig, i + 2, params)
+        if args is None or not 2 <= len(args) <= 3:
+            raise QueryRefused("range() needs two or three whole-number bounds written as numbers or parameters")
+        start, end, step = args[0], args[1], args[2] if len(args) == 3 else 1
+        if step == 0:
+            raise QueryRefused("range() with a step of 0 never ends")
+        total *= max(0, (end - start) // step + 1)
+        if total > RANGE_MAX_ITEMS:
+            raise QueryRefused(f"range() may produce at most {RANGE_MAX_ITEMS:,} values per query")
+
+
+def _range_args(sig: list[Token], i: int, params: dict[str, Any]) -> list[int] | None:
+    """The integer arguments of range( ... ) starting at sig[i], or None if one is not a plain integer."""
+    out: list[int] = []
+    sign = 1
+    expect_value = True
+    while i < len(sig):
+        t = sig[i]
+        if expect_value and t.text == "-":
+            sign = -sign
+        elif expect_value and t.kind == "num" and re.fullmatch(r"\d+", t.text):
+            out.append(sign * int(t.text))
+            sign, expect_value = 1, False
+        elif expect_value and t.kind == "param" and type(params.get(t.value)) is int:
+            out.append(sign * params[t.value])
+            sign, expect_value = 1, False
+        elif not expect_value and t.text == ",":
+            expect_value = True
+        elif not expect_value and t.text == ")":
+            return out
+        else:
+            return None
+        i += 1
+    return None
 
 
 def assert_read_only_text(cypher: str) -> None:
-    """A first, textual check (the engine's read-only mode is the real guard)."""
-    body = re.sub(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"", "''", strip_comments(cypher))
-    m = CYPHER_WRITE.search(body)
-    if m:
-        raise QueryRefused(f"the query contains '{m.group(0)}', which changes data; questions may only read")
-    if ";" in body.strip().rstrip(";"):
-        raise QueryRefused("only one statement may run per question")
+    """Raise QueryRefused unless the query passes the guard (kept for callers that only check)."""
+    guard_query(cypher)
 
 
 def with_row_cap(cypher: str, cap: int) -> str:
-    """Append LIMIT cap when the final RETURN has no LIMIT (a larger LIMIT is lowered to the cap)."""
-    body = strip_comments(cypher).strip().rstrip(";").strip()
-    tail = body[body.upper().rfind("RETURN") :] if "RETURN" in body.upper() else body
-    m = re.search(r"\bLIMIT\s+(\d+)\s*$", tail, re.I)
-    if m:
-        if int(m.group(1)) > cap:
-            return body[: len(body) - len(m.group(0))] + f"LIMIT {cap}"
-        return body
-    if re.search(r"\bLIMIT\s+\$\w+\s*$", tail, re.I):
+    """Append LIMIT cap when the query ends without one (a larger literal LIMIT is lowered to the cap).
+
+    This only lets the engine stop early; the cap that holds is on the result (`store.read(row_cap=)`)."""
+    try:
+        toks = tokenize(cypher)
+    except CypherSyntaxError:
+        return cypher.strip().rstrip(";").strip()
+    sig = significant(toks)
+    while sig and sig[-1].text == ";":
+        toks = toks[: toks.index(sig[-1])]
+        sig.pop()
+    body = render(toks)
+    if not any(t.word == "RETURN" for t in sig):
+        return body  # a bare CALL ... YIELD takes no LIMIT; the result cap applies
+    if len(sig) >= 2 and sig[-2].word == "LIMIT":
+        last = sig[-1]
+        if last.kind == "num" and last.text.isdigit() and int(last.text) > cap:
+            return render(toks[: toks.index(last)]) + f" {cap}"
         return body
     return f"{body} LIMIT {cap}"
 
@@ -90,7 +289,6 @@ def with_row_cap(cypher: str, cap: int) -> str:
 def run_read_only(
     store: GraphStore, cypher: str, params: dict[str, Any] | None, *, timeout_ms: int, row_cap: int
 ) -> tuple[str, list[dict[str, Any]]]:
-    """The one door through which a question's query reaches the database."""
-    assert_read_only_text(cypher)
-    capped = with_row_cap(cypher, row_cap)
-    return capped, store.read(capped, params or {}, timeout_ms=timeout_ms)
+    """The one door through which a question's or user's query reaches the database: guarded, capped."""
+    capped = with_row_cap(guard_query(cypher, params), row_cap)
+    return capped, store.read(capped, params or {}, timeout_ms=timeout_ms, row_cap=row_cap)
