@@ -13,7 +13,7 @@ from typing import Any
 from graph.errors import QueryError, QueryRefused, RekgError, StoreUnavailable
 from graph.settings import Settings
 from graph.store import GNode, GraphStore, GRel, graph_items, plain
-from qa.guard import refusal_reason, run_read_only
+from qa.guard import question_too_long, refusal_reason, run_read_only
 from qa.types import Answer, Translation
 
 __all__ = ["SUGGESTIONS", "Answer", "Asker", "Translation"]
@@ -76,6 +76,8 @@ class Asker:
                 answer=f"Refused: {why}.",
                 engine="llm" if engine == "llm" else "rules",
             )
+        if too_long := question_too_long(question):
+            return Answer(question=question, status="refused", answer=f"Refused: {too_long}.")
         translation: Translation | None = None
         if engine in ("auto", "rules"):
             translation = self.rules.translate(question, self.history)
