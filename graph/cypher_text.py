@@ -171,22 +171,25 @@ def significant(tokens: list[Token]) -> list[Token]:
 
 
 def render(tokens: list[Token]) -> str:
-    """Canonical query text: comments become a space, whitespace runs stay (made ASCII), strings with
-    escapes or control characters are rewritten by `cypher_literal`, backticked names are re-quoted."""
+    """Canonical query text: each run of whitespace and comments becomes one space (a newline if it had one),
+    strings with escapes or control characters are rewritten by `cypher_literal`, names re-quoted."""
     out: list[str] = []
+    gap = ""
     for t in tokens:
-        if t.kind == "comment":
-            out.append(" ")
-        elif t.kind == "ws":
-            out.append(t.text if t.text.isascii() else " ")
-        elif t.kind == "str":
+        if t.kind in ("ws", "comment"):
+            gap = "\n" if "\n" in t.text or gap == "\n" or t.text.startswith("//") else " "
+            continue
+        if gap and out:
+            out.append(gap)
+        gap = ""
+        if t.kind == "str":
             plain = "\\" not in t.text and not any(ord(c) < 0x20 or c in "\u2028\u2029\x7f" for c in t.text)
             out.append(t.text if plain else cypher_literal(t.value))
         elif t.kind == "qid":
             out.append(quote_name(t.value))
         else:
             out.append(t.text)
-    return re.sub(r"[ \t]*\n[ \t]*", "\n", "".join(out)).strip()
+    return "".join(out)
 
 
 def cypher_literal(value: Any) -> str:

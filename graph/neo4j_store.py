@@ -52,11 +52,22 @@ class Neo4jStore:
 
     def query_type(self, cypher: str, params: dict[str, Any] | None = None) -> str:
         """'r', 'rw', 'w' or 's' from EXPLAIN, without running the query."""
+        return self._explain(cypher, params)[0]
+
+    def _explain(self, cypher: str, params: dict[str, Any] | None) -> tuple[str, list[str]]:
+        """(query type, plan operator names) from EXPLAIN, without running the query."""
         try:
             with self._session(read=True) as s:
-                return s.run("EXPLAIN " + cypher, params or {}).consume().query_type or ""
+                summary = s.run("EXPLAIN " + cypher, params or {}).consume()
         except self._neo4j.exceptions.Neo4jError as e:
             raise QueryError(f"Neo4j rejected the query: {e.message}") from e
+        ops: list[str] = []
+        stack = [summary.plan or {}]
+        while stack:
+            node = stack.pop()
+            ops.append(str(node.get("operatorType", "")).split("@")[0])
+            stack.extend(node.get("children") or [])
+        return summary.query_type or "", ops
 
     def read(
         self,
@@ -66,9 +77,14 @@ class Neo4jStore:
         timeout_ms: int = 5000,
         row_cap: int | None = None,
     ) -> list[dict[str, Any]]:
-        kind = self.query_type(cypher, params)
+        kind, ops = self._explain(cypher, params)
         if kind != "r":
             raise QueryRefused(f"questions may only read the graph; EXPLAIN says this query is of type '{kind}'")
+        # Type 'r' still covers reading files and URLs and the server's own state (transactions, settings).
+        if bad := [op for op in ops if op in _REFUSED_OPERATORS or op.startswith(("Show", "Terminate"))]:
+            raise QueryRefused(
+                f"questions may only read the graph; the plan uses {bad[0]}, which reaches outside the graph"
+            )
 
         @self._neo4j.unit_of_work(timeout=timeout_ms / 1000.0)
         def work(tx):  # noqa: ANN001, ANN202
@@ -133,6 +149,7 @@ def _reads_only(cypher: str) -> bool:
     return bool(words & {"MATCH", "RETURN"}) and not words & _WRITE_OR_ADMIN
 
 
+_REFUSED_OPERATORS = frozenset({"LoadCSV", "AdministrationCommand"})
 _WRITE_OR_ADMIN = frozenset(
     {"CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "DROP", "FOREACH", "LOAD", "CALL", "SHOW", "USE",
      "TERMINATE", "INSERT", "ALTER", "GRANT", "DENY", "REVOKE", "START", "STOP", "NODETACH"}
