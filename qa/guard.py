@@ -218,43 +218,98 @@ def _check_functions(sig: list[Token]) -> None:
 
 
 def _check_ranges(sig: list[Token], params: dict[str, Any]) -> None:
+    """range() bounds must be whole numbers (literals or parameters), or sizes of data already in hand
+    (`range(0, size(nodes(p)) - 1)`); the literal ones may produce RANGE_MAX_ITEMS values in all."""
     total = 1
+    over_range = _range_scopes(sig)
     for i, t in enumerate(sig):
         if t.word != "RANGE" or i + 1 >= len(sig) or sig[i + 1].text != "(" or (i and sig[i - 1].text == "."):
             continue
-        args = _range_args(sig, i + 2, params)
-        if args is None or not 2 <= len(args) <= 3:
-            raise QueryRefused("range() needs two or three whole-number bounds written as numbers or parameters")
-        start, end, step = args[0], args[1], args[2] if len(args) == 3 else 1
-        if step == 0:
+        args = _call_args(sig, i + 1)
+        bounds = [_bound(arg, params, over_range) for arg in args] if args is not None else None
+        if bounds is None or not 2 <= len(bounds) <= 3 or any(b is False for b in bounds):
+            raise QueryRefused("range() needs whole-number bounds: numbers, integer parameters or size(...) of a list")
+        if len(bounds) == 3 and bounds[2] == 0:
             raise QueryRefused("range() with a step of 0 never ends")
-        total *= max(0, (end - start) // step + 1)
+        if any(b is None for b in bounds) and any(isinstance(b, int) and abs(b) > RANGE_MAX_ITEMS for b in bounds):
+            raise QueryRefused(f"range() may produce at most {RANGE_MAX_ITEMS:,} values per query")
+        if all(isinstance(b, int) and not isinstance(b, bool) for b in bounds):
+            start, end = int(bounds[0]), int(bounds[1])
+            step = int(bounds[2]) if len(bounds) == 3 else 1
+            total *= max(0, (end - start) // step + 1)
         if total > RANGE_MAX_ITEMS:
             raise QueryRefused(f"range() may produce at most {RANGE_MAX_ITEMS:,} values per query")
 
 
-def _range_args(sig: list[Token], i: int, params: dict[str, Any]) -> list[int] | None:
-    """The integer arguments of range( ... ) starting at sig[i], or None if one is not a plain integer."""
-    out: list[int] = []
-    sign = 1
-    expect_value = True
-    while i < len(sig):
-        t = sig[i]
-        if expect_value and t.text == "-":
-            sign = -sign
-        elif expect_value and t.kind == "num" and re.fullmatch(r"\d+", t.text):
-            out.append(sign * int(t.text))
-            sign, expect_value = 1, False
-        elif expect_value and t.kind == "param" and type(params.get(t.value)) is int:
-            out.append(sign * params[t.value])
-            sign, expect_value = 1, False
-        elif not expect_value and t.text == ",":
-            expect_value = True
-        elif not expect_value and t.text == ")":
-            return out
-        else:
-            return None
-        i += 1
+def _range_scopes(sig: list[Token]) -> list[tuple[str, int, int]]:
+    """(variable, start, end) character spans where a comprehension or quantifier variable runs over a
+    range: `[i IN range(0, 9) | ...]`, `ALL(i IN range(...) WHERE ...)`. Inside, `i` is bounded by it."""
+    out = []
+    for k in range(1, len(sig) - 2):
+        if sig[k].kind == "id" and sig[k + 1].word == "IN" and sig[k + 2].word == "RANGE" and sig[k - 1].text in "([":
+            depth, end = 0, None
+            for t in sig[k - 1 :]:
+                depth += t.text in ("(", "[", "{")
+                depth -= t.text in (")", "]", "}")
+                if depth == 0:
+                    end = t.pos
+                    break
+            rebinds = any(t.word == "AS" and n.text == sig[k].text for t, n in zip(sig[k:], sig[k + 1 :]))
+            if end is not None and not rebinds:
+                out.append((sig[k].text, sig[k].pos, end))
+    return out
+
+
+def _call_args(sig: list[Token], i: int) -> list[list[Token]] | None:
+    """The top-level arguments of the call whose '(' is sig[i], or None when it is not closed."""
+    args: list[list[Token]] = [[]]
+    depth = 0
+    for t in sig[i:]:
+        if t.text in ("(", "[", "{"):
+            depth += 1
+            if depth == 1:
+                continue
+        elif t.text in (")", "]", "}"):
+            depth -= 1
+            if depth == 0:
+                return args
+        elif t.text == "," and depth == 1:
+            args.append([])
+            continue
+        args[-1].append(t)
+    return None
+
+
+def _bound(arg: list[Token], params: dict[str, Any], over_range: list[tuple[str, int, int]]) -> int | bool | None:
+    """An integer bound's value; None when it is data-bounded (size()/length() plus or minus numbers);
+    False when it may be anything (a multiplication, a string, a function of unknown size)."""
+    if not arg:
+        return False
+    sign = -1 if arg[0].text == "-" else 1
+    rest = arg[1:] if arg[0].text in ("-", "+") else arg
+    if len(rest) == 1 and rest[0].kind == "num" and rest[0].text.isdigit():
+        return sign * int(rest[0].text)
+    if len(rest) == 1 and rest[0].kind == "param" and type(params.get(rest[0].value)) is int:
+        return sign * int(params[rest[0].value])
+    depth = 0
+    for j, t in enumerate(arg):
+        if depth:
+            depth += t.text in ("(", "[", "{")
+            depth -= t.text in (")", "]", "}")
+            continue
+        if t.word in ("SIZE", "LENGTH") and j + 1 < len(arg) and arg[j + 1].text == "(":
+            continue
+        if t.text == "(" and j and arg[j - 1].word in ("SIZE", "LENGTH"):
+            depth = 1
+            continue
+        if t.text in ("+", "-", "(", ")") or (t.kind == "num" and t.text.isdigit() and int(t.text) <= RANGE_MAX_ITEMS):
+            continue
+        if t.kind == "param" and type(params.get(t.value)) is int and abs(params[t.value]) <= RANGE_MAX_ITEMS:
+            continue
+        in_scope = any(name == t.text and lo < t.pos < hi for name, lo, hi in over_range)
+        if t.kind == "id" and in_scope and (j + 1 >= len(arg) or arg[j + 1].text not in ("(", ".")):
+            continue
+        return False
     return None
 
 
