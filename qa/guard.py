@@ -318,10 +318,11 @@ def assert_read_only_text(cypher: str) -> None:
     guard_query(cypher)
 
 
-def with_row_cap(cypher: str, cap: int) -> str:
-    """Append LIMIT cap when the query ends without one (a larger literal LIMIT is lowered to the cap).
+def with_row_cap(cypher: str, cap: int, params: dict[str, Any] | None = None) -> str:
+    """Give every UNION branch a LIMIT of at most `cap` (appended, or a larger literal or parameter lowered).
 
-    This only lets the engine stop early; the cap that holds is on the result (`store.read(row_cap=)`)."""
+    This lets the engine stop early (FalkorDB builds a whole result before sending it); the cap that
+    holds is on the result (`store.read(row_cap=)`)."""
     try:
         toks = tokenize(cypher)
     except CypherSyntaxError:
@@ -330,20 +331,46 @@ def with_row_cap(cypher: str, cap: int) -> str:
     while sig and sig[-1].text == ";":
         toks = toks[: toks.index(sig[-1])]
         sig.pop()
-    body = render(toks)
-    if not any(t.word == "RETURN" for t in sig):
-        return body  # a bare CALL ... YIELD takes no LIMIT; the result cap applies
-    if len(sig) >= 2 and sig[-2].word == "LIMIT":
-        last = sig[-1]
-        if last.kind == "num" and last.text.isdigit() and int(last.text) > cap:
-            return render(toks[: toks.index(last)]) + f" {cap}"
-        return body
-    return f"{body} LIMIT {cap}"
+    replace: dict[int, Token] = {}  # index in toks -> new token
+    append_after: set[int] = set()  # index in toks after which " LIMIT cap" goes
+    for branch in _union_branches(sig):
+        if not any(t.word == "RETURN" for t in branch):
+            continue  # a bare CALL ... YIELD takes no LIMIT; the result cap applies
+        last = branch[-1]
+        if len(branch) >= 2 and branch[-2].word == "LIMIT":
+            value = int(last.text) if last.kind == "num" and last.text.isdigit() else None
+            if last.kind == "param" and type((params or {}).get(last.value)) is int:
+                value = (params or {})[last.value]
+            if value is not None and value > cap:
+                replace[toks.index(last)] = Token("num", str(cap), str(cap), last.pos)
+        else:
+            append_after.add(toks.index(last))
+    out: list[Token] = []
+    for i, t in enumerate(toks):
+        out.append(replace.get(i, t))
+        if i in append_after:
+            out += [Token("ws", " ", " ", t.pos), Token("id", "LIMIT", "LIMIT", t.pos)]
+            out += [Token("ws", " ", " ", t.pos), Token("num", str(cap), str(cap), t.pos)]
+    return render(out)
+
+
+def _union_branches(sig: list[Token]) -> list[list[Token]]:
+    """The query's top-level parts between UNION [ALL] (brackets and subqueries are not split)."""
+    branches: list[list[Token]] = [[]]
+    depth = 0
+    for t in sig:
+        depth += t.text in ("(", "[", "{")
+        depth -= t.text in (")", "]", "}")
+        if depth == 0 and t.word == "UNION":
+            branches.append([])
+        elif not (depth == 0 and t.word in ("ALL", "DISTINCT") and branches[-1] == [] and len(branches) > 1):
+            branches[-1].append(t)
+    return [b for b in branches if b]
 
 
 def run_read_only(
     store: GraphStore, cypher: str, params: dict[str, Any] | None, *, timeout_ms: int, row_cap: int
 ) -> tuple[str, list[dict[str, Any]]]:
     """The one door through which a question's or user's query reaches the database: guarded, capped."""
-    capped = with_row_cap(guard_query(cypher, params), row_cap)
+    capped = with_row_cap(guard_query(cypher, params), row_cap, params)
     return capped, store.read(capped, params or {}, timeout_ms=timeout_ms, row_cap=row_cap)

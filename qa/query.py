@@ -48,7 +48,7 @@ def run_user_query(
     """Guard, cap and run one query read-only; never raises for a bad query (status says what happened)."""
     cap = settings.row_cap
     try:
-        ran = with_row_cap(guard_query(cypher, params), cap)
+        ran = with_row_cap(guard_query(cypher, params), cap, params)
         rows = store.read(ran, params or {}, timeout_ms=settings.query_timeout_ms, row_cap=cap + 1)
     except QueryRefused as e:
         return QueryResult(query=cypher, status="refused", error=str(e))
