@@ -561,3 +561,24 @@ def test_what_runs_is_what_was_checked() -> None:
     assert out == "MATCH (n)\nRETURN n.name AS x LIMIT 5"
     out = guard_query("RETURN 'a\\u0027b' AS s")
     assert out == "RETURN 'a\\'b' AS s"
+
+
+def test_the_import_reader_is_strict_about_escapes() -> None:
+    with pytest.raises(CypherSyntaxError, match="invalid escape"):
+        read_string("'a\\qb'", 0, strict=True)
+    assert read_string("'a\\qb'", 0) == ("aqb", 6)
+
+
+def test_neo4j_app_reads_use_read_transactions() -> None:
+    from graph.neo4j_store import _reads_only
+
+    assert _reads_only("MATCH (n) RETURN count(n) AS c")
+    assert _reads_only("MATCH (n) WHERE n.name = 'CREATE' RETURN n")  # a string is not a clause
+    for q in (
+        "UNWIND $rows AS r MERGE (n:Country {name: r.name})",
+        "MATCH (n) DETACH DELETE n",
+        "SHOW CONSTRAINTS YIELD * RETURN *",
+        "CREATE INDEX x IF NOT EXISTS FOR (n:A) ON (n.b)",
+        "RETURN 'open",
+    ):
+        assert not _reads_only(q), q  # fmt: skip
