@@ -1,6 +1,6 @@
 """Outcome counts of the offline translator on tests/cases.py:TRUST_CASES (correct, wrong, abstained).
 
-    .venv/bin/python bench/trust.py [--verbose]      # on a fresh embedded graph with the bundled data
+.venv/bin/python bench/trust.py [--verbose]      # on a fresh embedded graph with the bundled data
 """
 
 from __future__ import annotations

@@ -42,3 +42,11 @@ class IngestError(RekgError):
 
 class ImportFormatError(RekgError):
     """An export file given to `rekg import` cannot be read."""
+
+
+class CypherSyntaxError(QueryError):
+    """Cypher text that cannot be read (an unclosed string, name or comment; a stray character)."""
+
+    def __init__(self, message: str, *, position: int = 0) -> None:
+        super().__init__(f"{message} at character {position + 1}")
+        self.reason, self.position = message, position

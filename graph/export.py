@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
+from graph.cypher_text import cypher_literal
 from graph.errors import RekgError
 from graph.ontology import NODE_BY_LABEL, REL_BY_TYPE, REL_IDENTITY, key_of
 from graph.store import GNode, GraphStore, GRel
@@ -393,39 +394,6 @@ def to_csv_zip(sub: Subgraph) -> bytes:
             "or into rekg (idempotent): rekg import export.zip\n",
         )
     return buf.getvalue()
-
-
-def cypher_literal(v: Any) -> str:
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        if not math.isfinite(v):
-            return "null"
-        return repr(v)
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(cypher_literal(x) for x in v) + "]"
-    s = str(v)
-    out = []
-    for ch in s:
-        if ch == "\\":
-            out.append("\\\\")
-        elif ch == "'":
-            out.append("\\'")
-        elif ch == "\n":
-            out.append("\\n")
-        elif ch == "\r":
-            out.append("\\r")
-        elif ch == "\t":
-            out.append("\\t")
-        elif ord(ch) < 0x20 or ch in "\u2028\u2029":
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    return "'" + "".join(out) + "'"
 
 
 def _cypher_name(name: str) -> str:

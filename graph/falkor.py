@@ -9,8 +9,10 @@ from typing import Any
 import redis
 from falkordb import FalkorDB
 from falkordb.edge import Edge
+from falkordb.exceptions import SchemaVersionMismatchException
 from falkordb.node import Node
 from falkordb.path import Path as FPath
+from falkordb.query_result import QueryResult
 
 from graph import embedded
 from graph.errors import QueryError, QueryRefused, StoreUnavailable
@@ -38,15 +40,28 @@ class FalkorStore:
         return self._exec(cypher, params, read_only=False, timeout_ms=None)
 
     def read(
-        self, cypher: str, params: dict[str, Any] | None = None, *, timeout_ms: int = 5000
+        self,
+        cypher: str,
+        params: dict[str, Any] | None = None,
+        *,
+        timeout_ms: int = 5000,
+        row_cap: int | None = None,
     ) -> list[dict[str, Any]]:
-        return self._exec(cypher, params, read_only=True, timeout_ms=timeout_ms)
+        return self._exec(cypher, params, read_only=True, timeout_ms=timeout_ms, row_cap=row_cap)
 
     def _exec(
-        self, cypher: str, params: dict[str, Any] | None, *, read_only: bool, timeout_ms: int | None
+        self,
+        cypher: str,
+        params: dict[str, Any] | None,
+        *,
+        read_only: bool,
+        timeout_ms: int | None,
+        row_cap: int | None = None,
     ) -> list[dict[str, Any]]:
         try:
-            if read_only:
+            if read_only and row_cap is not None:
+                res = self._ro_capped(cypher, params, timeout_ms, row_cap)
+            elif read_only:
                 res = self._graph.ro_query(cypher, params or None, timeout=timeout_ms)
             else:
                 res = self._graph.query(cypher, params or None, timeout=timeout_ms)
@@ -62,6 +77,26 @@ class FalkorStore:
         header = [h[1] if isinstance(h, (list, tuple)) else h for h in (res.header or [])]
         self._ids = {}
         return [{col: self._convert(v) for col, v in zip(header, row)} for row in res.result_set]
+
+    def _ro_capped(self, cypher: str, params: dict[str, Any] | None, timeout_ms: int | None, cap: int) -> QueryResult:
+        """GRAPH.RO_QUERY with only the first `cap` rows parsed (the server sends them all; we read N).
+
+        Built like falkordb's `Graph._query`, so the reply is cut before the client decodes it."""
+        command: list[Any] = ["GRAPH.RO_QUERY", self._graph.name, self._graph._build_params_header(params or None) + cypher,
+                              "--compact"]  # fmt: skip
+        if timeout_ms is not None:
+            command += ["timeout", int(timeout_ms)]
+        for attempt in (1, 2):
+            response = self._graph.execute_command(*command)
+            if isinstance(response, list) and len(response) == 3 and isinstance(response[1], list):
+                response[1] = response[1][:cap]
+            try:
+                return QueryResult(self._graph, response)
+            except SchemaVersionMismatchException as e:  # the client's label/type cache is stale
+                self._graph.schema.refresh(e.version)
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     def _convert(self, v: Any) -> Any:
         if isinstance(v, Node):

@@ -1,11 +1,17 @@
-"""Neo4j adapter (production and scale-out): READ transactions for reads, batched UNWIND writes."""
+"""Neo4j adapter (production and scale-out): READ transactions for reads, batched UNWIND writes.
+
+Every read runs in a READ-mode session and `execute_read` (the app's own reads too: `run` picks the
+mode from the query's words). Reads of user and model queries also pass an EXPLAIN check (query
+type 'r'), carry a timeout, and stop reading after `row_cap` rows.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
 
-from graph.errors import QueryError, QueryRefused, StoreUnavailable
+from graph.cypher_text import significant, tokenize
+from graph.errors import CypherSyntaxError, QueryError, QueryRefused, StoreUnavailable
 from graph.ontology import NODES, RELS
 from graph.store import GNode, GRel, batched
 
@@ -34,9 +40,11 @@ class Neo4jStore:
         return self._driver.session(database=self.database, default_access_mode=mode)
 
     def run(self, cypher: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        read = _reads_only(cypher)
         try:
-            with self._session() as s:
-                return s.execute_write(lambda tx: [_row(r) for r in tx.run(cypher, params or {})])
+            with self._session(read=read) as s:
+                execute = s.execute_read if read else s.execute_write
+                return execute(lambda tx: [_row(r) for r in tx.run(cypher, params or {})])
         except self._neo4j.exceptions.Neo4jError as e:
             raise QueryError(f"Neo4j rejected the query: {e.message}") from e
         except self._neo4j.exceptions.ServiceUnavailable as e:
@@ -44,25 +52,54 @@ class Neo4jStore:
 
     def query_type(self, cypher: str, params: dict[str, Any] | None = None) -> str:
         """'r', 'rw', 'w' or 's' from EXPLAIN, without running the query."""
+        return self._explain(cypher, params)[0]
+
+    def _explain(self, cypher: str, params: dict[str, Any] | None) -> tuple[str, list[str]]:
+        """(query type, plan operator names) from EXPLAIN, without running the query."""
         try:
             with self._session(read=True) as s:
-                return s.run("EXPLAIN " + cypher, params or {}).consume().query_type or ""
+                summary = s.run("EXPLAIN " + cypher, params or {}).consume()
         except self._neo4j.exceptions.Neo4jError as e:
             raise QueryError(f"Neo4j rejected the query: {e.message}") from e
+        ops: list[str] = []
+        stack = [summary.plan or {}]
+        while stack:
+            node = stack.pop()
+            ops.append(str(node.get("operatorType", "")).split("@")[0])
+            stack.extend(node.get("children") or [])
+        return summary.query_type or "", ops
 
     def read(
-        self, cypher: str, params: dict[str, Any] | None = None, *, timeout_ms: int = 5000
+        self,
+        cypher: str,
+        params: dict[str, Any] | None = None,
+        *,
+        timeout_ms: int = 5000,
+        row_cap: int | None = None,
     ) -> list[dict[str, Any]]:
-        kind = self.query_type(cypher, params)
+        kind, ops = self._explain(cypher, params)
         if kind != "r":
             raise QueryRefused(f"questions may only read the graph; EXPLAIN says this query is of type '{kind}'")
+        # Type 'r' still covers reading files and URLs and the server's own state (transactions, settings).
+        if bad := [op for op in ops if op in _REFUSED_OPERATORS or op.startswith(("Show", "Terminate"))]:
+            raise QueryRefused(
+                f"questions may only read the graph; the plan uses {bad[0]}, which reaches outside the graph"
+            )
 
         @self._neo4j.unit_of_work(timeout=timeout_ms / 1000.0)
         def work(tx):  # noqa: ANN001, ANN202
-            return [_row(r) for r in tx.run(cypher, params or {})]
+            rows = []
+            for record in tx.run(cypher, params or {}):
+                if row_cap is not None and len(rows) >= row_cap:
+                    break  # the rest is discarded unread when the transaction closes
+                rows.append(_row(record))
+            return rows
 
+        fetch = {"fetch_size": max(1, min(row_cap + 1, 1000))} if row_cap is not None else {}
         try:
-            with self._session(read=True) as s:
+            with self._driver.session(
+                database=self.database, default_access_mode=self._neo4j.READ_ACCESS, **fetch
+            ) as s:
                 return s.execute_read(work)
         except self._neo4j.exceptions.Neo4jError as e:
             code = e.code or ""
@@ -101,6 +138,22 @@ class Neo4jStore:
 
     def close(self) -> None:
         self._driver.close()
+
+
+def _reads_only(cypher: str) -> bool:
+    """Whether an app query only reads (so it can run in a READ transaction); unsure means no."""
+    try:
+        words = {t.text.upper() for t in significant(tokenize(cypher)) if t.kind == "id"}
+    except CypherSyntaxError:
+        return False
+    return bool(words & {"MATCH", "RETURN"}) and not words & _WRITE_OR_ADMIN
+
+
+_REFUSED_OPERATORS = frozenset({"LoadCSV", "AdministrationCommand"})
+_WRITE_OR_ADMIN = frozenset(
+    {"CREATE", "MERGE", "SET", "DELETE", "DETACH", "REMOVE", "DROP", "FOREACH", "LOAD", "CALL", "SHOW", "USE",
+     "TERMINATE", "INSERT", "ALTER", "GRANT", "DENY", "REVOKE", "START", "STOP", "NODETACH"}
+)  # fmt: skip
 
 
 def _row(record: Any) -> dict[str, Any]:

@@ -61,9 +61,14 @@ class GraphStore(Protocol):
         """Run a trusted query written by the app itself (may write)."""
 
     def read(
-        self, cypher: str, params: dict[str, Any] | None = None, *, timeout_ms: int = 5000
+        self,
+        cypher: str,
+        params: dict[str, Any] | None = None,
+        *,
+        timeout_ms: int = 5000,
+        row_cap: int | None = None,
     ) -> list[dict[str, Any]]:
-        """Run a query read-only, enforced by the engine, with a timeout."""
+        """Run a query read-only, enforced by the engine, with a timeout; at most `row_cap` rows are read."""
 
     def write_rows(self, cypher: str, rows: Sequence[dict[str, Any]], batch_size: int = 500) -> int:
         """Run `cypher` (which reads `$rows`) once per batch; each batch is one transaction."""

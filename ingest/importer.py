@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from graph.errors import ImportFormatError, IngestError
+from graph.cypher_text import read_string
+from graph.errors import CypherSyntaxError, ImportFormatError, IngestError
 from graph.export import ARRAY_DELIMITER, CSV_TYPES, IDENT
 from graph.ontology import NODE_BY_LABEL, REL_BY_TYPE, key_of, rel_allowed
 from graph.store import GraphStore
@@ -309,29 +310,15 @@ class _Lit:
         return float(num) if any(c in num for c in ".e") else int(num)
 
     def string(self) -> str:
-        self.expect("'")
-        out = []
-        esc = {"\\": "\\", "'": "'", '"': '"', "n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
-        while True:
-            if self.i >= len(self.s):
-                raise self.fail("unterminated string")
-            ch = self.s[self.i]
-            if ch == "'":
-                self.i += 1
-                return "".join(out)
-            if ch == "\\":
-                nxt = self.s[self.i + 1 : self.i + 2]
-                if nxt in esc:
-                    out.append(esc[nxt])
-                    self.i += 2
-                elif nxt == "u" and re.fullmatch(r"[0-9a-fA-F]{4}", self.s[self.i + 2 : self.i + 6]):
-                    out.append(chr(int(self.s[self.i + 2 : self.i + 6], 16)))
-                    self.i += 6
-                else:
-                    raise self.fail("invalid escape in a string")
-                continue
-            out.append(ch)
-            self.i += 1
+        """A single-quoted literal, decoded by the shared reader (strict: only the escapes the exporter writes)."""
+        if not self.peek("'"):
+            raise self.fail('expected "\'"')
+        try:
+            value, self.i = read_string(self.s, self.i, strict=True)
+        except CypherSyntaxError as e:
+            self.i = e.position
+            raise self.fail(e.reason) from e
+        return value
 
     def map(self) -> dict[str, Any]:
         self.expect("{")

@@ -15,7 +15,7 @@ from graph.errors import QueryError, QueryRefused, RekgError, StoreUnavailable
 from graph.settings import Settings
 from graph.store import GNode, GraphStore, GRel, graph_items, plain
 from qa.coverage import describe_missing
-from qa.guard import refusal_reason, run_read_only
+from qa.guard import question_too_long, refusal_reason, run_read_only
 from qa.types import Answer, Translation
 
 if TYPE_CHECKING:
@@ -91,6 +91,8 @@ class Asker:
                 answer=f"Refused: {why}.",
                 engine="llm" if engine == "llm" else "rules",
             )
+        if too_long := question_too_long(question):
+            return Answer(question=question, status="refused", answer=f"Refused: {too_long}.")
         translation: Translation | None = None
         if engine in ("auto", "rules"):
             translation = self.rules.translate(question, self.history)

@@ -20,6 +20,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from graph.cypher_text import cypher_literal
 from graph.text import STOPWORDS
 
 
@@ -36,18 +37,6 @@ class Example:
             r"\$(\w+)", lambda m: cypher_literal(self.params[m.group(1)]) if m.group(1) in self.params else m.group(0),
             self.cypher,
         )  # fmt: skip
-
-
-def cypher_literal(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        return repr(value)
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(cypher_literal(v) for v in value) + "]"
-    if value is None:
-        return "null"
-    return "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
 def _ex(tag: str, question: str, cypher: str, **params: Any) -> Example:

@@ -28,7 +28,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.errors import QueryError, QueryRefused
+from graph import cypher_text
+from graph.errors import CypherSyntaxError, QueryError, QueryRefused
 from graph.ontology import LABELS, NODE_BY_LABEL, REL_BY_TYPE, REL_TYPES
 from qa.guard import assert_read_only_text
 
@@ -81,50 +82,24 @@ class Tok:
     value: Any = None
 
 
-TOKEN = re.compile(
-    r"""(?P<ws>\s+)
-      |(?P<comment>//[^\n]*|/\*.*?\*/)
-      |(?P<str>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")
-      |(?P<qid>`(?:[^`]|``)*`)
-      |(?P<param>\$(?:\w+|`[^`]*`))
-      |(?P<num>\d+\.\d+(?:[eE][+-]?\d+)?|\d+(?:[eE][+-]?\d+)?)
-      |(?P<id>[A-Za-z_][A-Za-z0-9_]*)
-      |(?P<op>\.\.|<>|<=|>=|=~|->|<-|\+=|[-+*/%^=<>.,:;|(){}\[\]!?])
-    """,
-    re.X | re.S,
-)
-ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "\\": "\\", "'": "'", '"': '"'}
-
-
 def tokenize(cypher: str) -> list[Tok]:
+    """The shared tokenizer's tokens (graph/cypher_text.py), as mutable Toks this module rewrites in place."""
+    try:
+        shared = cypher_text.tokenize(cypher)
+    except CypherSyntaxError as e:
+        near = cypher[e.position : e.position + 20]
+        raise ValidationError([f"cannot read the query near {near!r} ({e.reason})"]) from e
     toks: list[Tok] = []
-    pos = 0
-    while pos < len(cypher):
-        m = TOKEN.match(cypher, pos)
-        if not m:
-            raise ValidationError([f"cannot read the query near {cypher[pos : pos + 20]!r} (unclosed quote?)"])
-        kind = m.lastgroup or "op"
-        text = m.group(0)
-        pos = m.end()
-        if kind == "comment":
+    for t in shared:
+        if t.kind in ("ws", "comment"):
             toks.append(Tok("ws", " "))
-        elif kind == "str":
-            toks.append(Tok("str", text, _unescape(text[1:-1])))
-        elif kind == "qid":
-            toks.append(Tok("id", text, text[1:-1].replace("``", "`")))
+        elif t.kind == "qid":
+            toks.append(Tok("id", t.text, t.value))
+        elif t.kind == "param":
+            toks.append(Tok("param", t.text, t.text))
         else:
-            toks.append(Tok(kind, text, text))
+            toks.append(Tok(t.kind, t.text, t.value))
     return toks
-
-
-def _unescape(body: str) -> str:
-    def rep(m: re.Match[str]) -> str:
-        s = m.group(1)
-        if s.startswith("u"):
-            return chr(int(s[1:], 16))
-        return ESCAPES.get(s, s)
-
-    return re.sub(r"\\(u[0-9a-fA-F]{4}|.)", rep, body, flags=re.S)
 
 
 def _render(toks: list[Tok]) -> str:

@@ -19,7 +19,25 @@ def test_compose_has_neo4j_526_with_volume_and_healthcheck_and_the_app_waits_for
     assert app["depends_on"]["neo4j"]["condition"] == "service_healthy"
     assert app["environment"]["NEO4J_URI"].startswith("bolt://neo4j:7687")
     assert app["build"] == "."
-    assert "8501:8501" in app["ports"]
+    assert "127.0.0.1:8501:8501" in app["ports"]
+
+
+def test_compose_is_safe_by_default():
+    """Neo4j on loopback only, no default password, no file or URL access from Cypher, server-side limits."""
+    text = (ROOT / "docker-compose.yml").read_text()
+    doc = yaml.safe_load(text)
+    neo, app = doc["services"]["neo4j"], doc["services"]["app"]
+    for service in (neo, app):
+        for port in service.get("ports", []):
+            assert str(port).startswith("127.0.0.1:"), f"{port} is published on every interface"
+    assert "rekg-password" not in text
+    assert re.search(r"\$\{NEO4J_PASSWORD:\?[^}]+\}", neo["environment"]["NEO4J_AUTH"])
+    assert re.fullmatch(r"\$\{NEO4J_PASSWORD:\?[^}]+\}", app["environment"]["NEO4J_PASSWORD"])
+    env = neo["environment"]
+    assert env["NEO4J_dbms_security_allow__csv__import__from__file__urls"] == "false"
+    assert env["NEO4J_server_directories_import"]
+    assert "0.0.0.0/0" in env["NEO4J_internal_dbms_cypher__ip__blocklist"]
+    assert env["NEO4J_db_transaction_timeout"] and env["NEO4J_db_memory_transaction_max"]
 
 
 def test_dockerfile_installs_the_project_and_its_runtime_library():

@@ -153,6 +153,41 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_query(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the user's own Cypher through the Cypher box's guard; exit 1 when any query was refused or failed."""
+    from qa.query import parse_params, run_user_query
+
+    if not args.cypher:
+        raise RekgError('give a query, e.g. rekg query "MATCH (c:Country) RETURN c.name LIMIT 5", or - for stdin')
+    params = parse_params(args.param or [])
+    store = _store(settings)
+    failed = 0
+    try:
+        queries = (line.strip() for line in sys.stdin) if args.cypher == ["-"] else iter([" ".join(args.cypher)])
+        for q in queries:
+            if not q:
+                continue
+            res = run_user_query(store, settings, q, params)
+            failed += res.status != "ok"
+            if args.json:
+                print(json.dumps(res.to_json(), ensure_ascii=False, default=str), flush=True)
+            else:
+                print(_render_query(res.to_json(), res.truncated), flush=True)
+    finally:
+        store.close()
+    return 1 if failed else 0
+
+
+def _render_query(out: dict, truncated: bool) -> str:  # noqa: ANN001
+    if out["status"] != "ok":
+        return f"{out['status']}: {out['error']}"
+    lines = ["\t".join(out["columns"])] if out["columns"] else []
+    lines += ["\t".join(json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else v for v in row)
+              for row in out["rows"]]  # fmt: skip
+    lines.append(f"({len(out['rows'])} rows{', cut at the row cap' if truncated else ''})")
+    return "\n".join(lines)
+
+
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from graph.export import export_to_file, subgraph_for_entity
 
@@ -227,6 +262,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print one JSON object per question")
     s.add_argument("--engine", choices=["auto", "rules", "llm"], default="auto", help="which translator to use")
     s.set_defaults(fn=cmd_ask)
+
+    s = sub.add_parser(
+        "query", help='run your own Cypher read-only, guarded and capped like the Cypher box ("-" reads stdin)'
+    )
+    s.add_argument("cypher", nargs="*", help="the query, or - for one query per line from stdin")
+    s.add_argument("--json", action="store_true", help='one JSON object per query: {"query", "status", ...}')
+    s.add_argument("--param", action="append", metavar="NAME=VALUE", help="a query parameter (JSON or text)")
+    s.set_defaults(fn=cmd_query)
 
     s = sub.add_parser("export", help="export a subgraph around an entity or behind an answer")
     s.add_argument("--entity", help="entity name or alias")

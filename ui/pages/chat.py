@@ -6,11 +6,11 @@ from typing import Any
 
 import streamlit as st
 
-from graph.errors import QueryError, QueryRefused, RekgError, StoreUnavailable
+from graph.errors import RekgError
 from graph.export import subgraph_for_answer
 from graph.store import graph_items, plain
 from qa.answer import SUGGESTIONS, Answer, Asker
-from qa.guard import run_read_only
+from qa.query import run_user_query
 from ui.components import (
     bar_chart,
     export_buttons,
@@ -38,37 +38,37 @@ def _ask_suggestion(q: str) -> None:
 
 
 def run_cypher(i: int, ans: Answer) -> None:
-    """Re-run the (possibly edited) Cypher read-only and capped; guidance instead of tracebacks."""
+    """Re-run the (possibly edited) Cypher through the same guard as `rekg query`; guidance instead of tracebacks."""
     text = st.session_state.get(f"cypher-{i}", ans.cypher)
     s = settings()
     try:
-        cypher, rows = run_read_only(get_store(), text, ans.params, timeout_ms=s.query_timeout_ms, row_cap=s.row_cap)
-    except QueryRefused as e:
-        warn(
-            f"Refused: {e}", "Only reading queries run here (MATCH … RETURN). The graph cannot be changed from the UI."
-        )
-        return
-    except QueryError as e:
-        warn(
-            f"The database rejected the query: {e}", "Check the syntax, labels and relationship types in the ontology."
-        )
-        return
-    except StoreUnavailable as e:
+        res = run_user_query(get_store(), s, text, ans.params)
+    except RekgError as e:
         warn(f"The database is not reachable: {e}")
         return
-    except RekgError as e:
-        warn(str(e))
+    if res.status == "refused":
+        warn(
+            f"Refused: {res.error}",
+            "Only reading queries run here (MATCH … RETURN). The graph cannot be changed from the UI.",
+        )
         return
-    cols = [c for c in (rows[0].keys() if rows else [])]
-    visible = [c for c in cols if not c.startswith("_")]
-    st.caption(f"{len(rows)} rows (read-only, capped at {s.row_cap})")
+    if res.status == "error":
+        warn(
+            f"The database rejected the query: {res.error}",
+            "Check the syntax, labels and relationship types in the ontology.",
+        )
+        return
+    rows = res.rows
+    visible = [c for c in res.columns if not c.startswith("_")]
+    more = " (more rows were cut off)" if res.truncated else ""
+    st.caption(f"{len(rows)} rows (read-only, capped at {s.row_cap}){more}")
     if rows:
         st.dataframe(rows_frame([{c: plain(r[c]) for c in visible} for r in rows], visible), hide_index=True)
         nodes, rels = graph_items(rows)
         if rels:
             render_graph(nodes, rels, key=f"rungraph-{i}", height=320)
-    if cypher.strip() != text.strip():
-        st.caption(f"ran: `{cypher}`")
+    if res.ran.strip() != text.strip():
+        st.caption(f"ran: `{res.ran}`")
 
 
 def render_answer(i: int, ans: Answer, streamed: bool = False) -> None:

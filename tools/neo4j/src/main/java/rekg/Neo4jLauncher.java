@@ -6,8 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
+import inet.ipaddr.IPAddressString;
+import org.neo4j.configuration.GraphDatabaseInternalSettings;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.connectors.BoltConnectorInternalSettings;
@@ -35,7 +38,14 @@ import org.neo4j.kernel.internal.Version;
  *   <li>BOLT_PORT: arg 2, else $NEO4J_BOLT_PORT, else 7687.</li>
  *   <li>$NEO4J_PAGECACHE: page cache size, e.g. 256m (default).</li>
  *   <li>$NEO4J_BOLT_HOST: listen address (default 127.0.0.1).</li>
+ *   <li>$NEO4J_TX_TIMEOUT: server-side cap on every transaction, e.g. 120s (default).</li>
+ *   <li>$NEO4J_TX_MEMORY: memory cap per transaction, e.g. 256m (default); total for all: twice that.</li>
  * </ul>
+ *
+ * <p>Hardening (docs/GUARDRAILS.md): LOAD CSV may not read files ({@code
+ * dbms.security.allow_csv_import_from_file_urls=false}, and the import root is an empty directory
+ * HOME/import-empty) nor URLs (every IPv4 and IPv6 address is on {@code internal.dbms.cypher_ip_blocklist}),
+ * and transactions have a server-side timeout and memory cap.
  *
  * Heap is set on the java command line (-Xmx). SIGTERM/SIGINT run a shutdown hook that
  * calls {@link DatabaseManagementService#shutdown()} (checkpoint + clean close).
@@ -55,12 +65,16 @@ public final class Neo4jLauncher {
         int port = Integer.parseInt(args.length > 1 ? args[1] : env("NEO4J_BOLT_PORT", "7687"));
         String host = env("NEO4J_BOLT_HOST", "127.0.0.1");
         long pageCache = ByteUnit.parse(env("NEO4J_PAGECACHE", "256m"));
+        Duration txTimeout = Duration.ofSeconds(Long.parseLong(env("NEO4J_TX_TIMEOUT", "120s").replaceAll("s$", "")));
+        long txMemory = ByteUnit.parse(env("NEO4J_TX_MEMORY", "256m"));
 
         DatabaseManagementService service = null;
         try {
             Path logConfig = writeLogConfig(home);
+            Path importRoot = emptyImportRoot(home);
             log("starting Neo4j " + Version.getNeo4jVersion() + " home=" + home + " bolt=" + host + ":" + port
-                    + " pagecache=" + pageCache / ByteUnit.mebiBytes(1) + "m maxHeap="
+                    + " pagecache=" + pageCache / ByteUnit.mebiBytes(1) + "m txTimeout=" + txTimeout.toSeconds()
+                    + "s txMemory=" + txMemory / ByteUnit.mebiBytes(1) + "m maxHeap="
                     + Runtime.getRuntime().maxMemory() / ByteUnit.mebiBytes(1) + "m");
 
             service = new DatabaseManagementServiceBuilder(home)
@@ -83,6 +97,15 @@ public final class Neo4jLauncher {
                     // logs: small rolling debug.log, no phone-home
                     .setConfig(GraphDatabaseSettings.server_logging_config_path, logConfig)
                     .setConfig(GraphDatabaseSettings.udc_enabled, false)
+                    // no file or URL access from Cypher: LOAD CSV reads nothing, fetches nothing
+                    .setConfig(GraphDatabaseSettings.allow_file_urls, false)
+                    .setConfig(GraphDatabaseSettings.load_csv_file_url_root, importRoot)
+                    .setConfig(GraphDatabaseInternalSettings.cypher_ip_blocklist,
+                            List.of(new IPAddressString("0.0.0.0/0"), new IPAddressString("::/0")))
+                    // limits that hold on the server, whatever the client asks
+                    .setConfig(GraphDatabaseSettings.transaction_timeout, txTimeout)
+                    .setConfig(GraphDatabaseSettings.memory_transaction_max_size, txMemory)
+                    .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, 2 * txMemory)
                     .build();
         } catch (Throwable t) {
             log("FAILED to start: " + t);
@@ -119,6 +142,13 @@ public final class Neo4jLauncher {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** An empty directory as LOAD CSV's file root (file URLs are refused anyway; this is the second lock). */
+    private static Path emptyImportRoot(Path home) throws IOException {
+        Path dir = home.resolve("import-empty");
+        Files.createDirectories(dir);
+        return dir;
     }
 
     /** Copy the bundled log4j config into HOME/conf so Neo4j's log sizes stay small. */
