@@ -373,6 +373,13 @@ def _csv_table(items: list[dict[str, Any]], fixed: list[str], delim: str) -> str
     return buf.getvalue()
 
 
+def _put(z: zipfile.ZipFile, name: str, data: str) -> None:
+    """An entry dated 1980-01-01, so the same subgraph always exports to the same bytes."""
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = zipfile.ZIP_DEFLATED
+    z.writestr(info, data)
+
+
 def to_csv_zip(sub: Subgraph) -> bytes:
     data = to_json(sub)
     nodes = [dict(n, _fixed=[n["id"], ";".join(n["labels"])]) for n in data["nodes"]]
@@ -382,11 +389,12 @@ def to_csv_zip(sub: Subgraph) -> bytes:
     delim = next(d for d in (ARRAY_DELIMITER, *FALLBACK_DELIMITERS) if not any(d in x for x in items))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr("nodes.csv", _csv_table(nodes, ["id:ID", ":LABEL"], delim))
-        z.writestr("relationships.csv", _csv_table(rels, [":START_ID", ":END_ID", ":TYPE"], delim))
-        z.writestr("rekg.json", json.dumps({"format": "rekg-neo4j-csv", "version": 1, "array_delimiter": delim}))
+        _put(z, "nodes.csv", _csv_table(nodes, ["id:ID", ":LABEL"], delim))
+        _put(z, "relationships.csv", _csv_table(rels, [":START_ID", ":END_ID", ":TYPE"], delim))
+        _put(z, "rekg.json", json.dumps({"format": "rekg-neo4j-csv", "version": 1, "array_delimiter": delim}))
         shown = delim if delim != "\u001f" else "\\x1f"
-        z.writestr(
+        _put(
+            z,
             "README.txt",
             "rekg export in Neo4j bulk-import form. Load with:\n"
             "  neo4j-admin database import full --nodes=nodes.csv --relationships=relationships.csv "

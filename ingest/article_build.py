@@ -182,12 +182,12 @@ def batch_from_review(doc: dict[str, Any]) -> GraphBatch:
         if ref[0] in ("Source", "Stage"):
             continue
         if not batch.has(ref):
-            batch.node(*ref)
+            batch.node(*ref, sources=[sid])
         batch.rel("MENTIONS", src, ref, sentence=first.get(eid, ""))
     for i, item in enumerate(doc.get("sentences", [])):
         text, mentioned = (item, []) if isinstance(item, str) else (item["text"], item.get("mentions") or [])
-        s = batch.node("Sentence", f"{sid}#{i}", text=text, position=i, source_id=sid)
-        batch.rel("HAS_SENTENCE", src, s)
+        s = batch.node("Sentence", f"{sid}#{i}", text=text, position=i, source_id=sid, sources=[sid])
+        batch.rel("HAS_SENTENCE", src, s, sources=[sid])
         for eid in mentioned:
             if eid in refs and refs[eid][0] not in ("Source", "Stage"):
                 batch.rel("MENTIONS", s, refs[eid])

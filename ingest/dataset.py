@@ -48,14 +48,14 @@ class _Ctx:
     def source(self, title: str, url: str) -> str:
         urls = [u.strip() for u in re.split(r"\s+;\s+|\s*;\s*(?=https?://)", url or "") if u.strip()]
         sid = source_id(title, url or "")
-        first = re.match(r"\S+", urls[0]).group(0) if urls else ""
+        first = urls[0].split()[0] if urls else ""
         self.batch.node(
             "Source",
             sid,
             title=title.strip(),
             name=_short_title(title),
             url=first,
-            urls=[re.match(r"\S+", u).group(0) for u in urls],
+            urls=[u.split()[0] for u in urls],
             date=latest_date(title),
             kind="dataset",
         )
@@ -233,7 +233,7 @@ def _aliases(ctx: _Ctx, row: dict[str, str]) -> None:
             ctx.batch.node("Mineral", row["name"], name=row["name"], group="group")
             ctx.index.add("Mineral", row["name"])
             ent = ctx.index.resolve(row["name"], ("Mineral",))
-        else:
+        if ent is None:
             raise ctx.err(f"unknown {row['label']} {row['name']!r}; aliases must name an existing entity", "name")
     ctx.batch.node(ent.label, ent.name, aliases=[row["alias"]])
     ctx.index.add(ent.label, ent.name, [row["alias"]])
@@ -664,7 +664,8 @@ def _participants(ctx: _Ctx, cell: str) -> list[tuple[tuple[str, str], str | Non
             last = ("Official", text)
             out.setdefault(last, None)
         elif last is not None:
-            out[last] = ((out[last] + "; ") if out[last] else "") + text
+            prev = out[last]
+            out[last] = f"{prev}; {text}" if prev else text
     return list(out.items())
 
 

@@ -247,6 +247,8 @@ def resolve_month(month: str, article_date: str | None) -> str | None:
     if not article_date:
         return None
     m = MONTHS.get(month.lower().rstrip(".")) or MONTHS.get(month.lower()[:3])
+    if m is None:
+        return None
     year = int(article_date[:4])
     if len(article_date) >= 7 and m > int(article_date[5:7]):
         year -= 1
@@ -714,7 +716,7 @@ def _proposal(ctx: Context, ex: Extraction, sentence: str, refs, counterpart) ->
         for m, r in countries
         if m.start >= pm.end() and re.match(r"\s+(?:might|may|would|could|will|should|can|to)\b", sentence[m.end :])
     ]
-    proposer = (before or after or [None])[0]
+    proposer = next(iter(before or after), None)
     if proposer is None:
         people = _of(refs, "Official")
         if people and people[0][1][1] in ctx.person_country:
@@ -907,9 +909,9 @@ def _partnership(ctx: Context, ex: Extraction, sentence: str, refs) -> None:  # 
     if jm := re.search(
         r"\b(?:form(?:ed)?|set up|create[ds]?|establish(?:ed)?)\s+a\s+joint venture\b|\bjointly\b", sentence
     ):
-        before = [(m, r) for m, r in orgs if m.end <= jm.start()]
-        if len(before) >= 2 and re.fullmatch(r"\s+and\s+", sentence[before[0][0].end : before[1][0].start]):
-            ex.rel("PARTNERS_WITH", before[0][1], before[1][1], sentence, 0.85, detail=sentence, **extra)
+        pairs = [(m, r) for m, r in orgs if m.end <= jm.start()]
+        if len(pairs) >= 2 and re.fullmatch(r"\s+and\s+", sentence[pairs[0][0].end : pairs[1][0].start]):
+            ex.rel("PARTNERS_WITH", pairs[0][1], pairs[1][1], sentence, 0.85, detail=sentence, **extra)
 
 
 VERB_STAGE = (

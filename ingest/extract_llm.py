@@ -205,8 +205,8 @@ def to_extraction(ctx: Context, body: str, facts: Any) -> Extraction:
             if (ref := resolve(t, ("Country", "Company"), p.sentence)) and ref != enacting:
                 ex.policies[lid].setdefault("scope", ref[1])
                 ex.rel("TARGETS", ("Policy", lid), ref, p.sentence)
-        for m in minerals:
-            ex.rel("COVERS", ("Policy", lid), m, p.sentence)
+        for mineral in minerals:
+            ex.rel("COVERS", ("Policy", lid), mineral, p.sentence)
     for e in facts.events:
         people = [
             r for r in (resolve(n, ("Official", "Company", "Organization"), e.sentence) for n in e.participants) if r

@@ -40,7 +40,7 @@ def forget_source(store: Any, source_id: str) -> ForgetReport:
         raise IngestError(f"no source with id {source_id!r} in the graph (see `rekg stats` or the Data page)")
     if rows[0]["kind"] != "article":
         raise IngestError(f"{source_id!r} is a {rows[0]['kind'] or 'dataset'} source; only articles can be forgotten")
-    p = {"sid": source_id}
+    p: dict[str, Any] = {"sid": source_id}
     text = store.run("MATCH (s:Source {id: $sid})-[:HAS_SENTENCE]->(x:Sentence) RETURN collect(x.text) AS t", p)
     mine = text[0]["t"] if text else []
     shared = store.run(  # a sentence another article also prints stays as that article's evidence
@@ -48,6 +48,9 @@ def forget_source(store: Any, source_id: str) -> ForgetReport:
         {"mine": mine, "sid": source_id},
     )
     p["sentences"] = [t for t in mine if t not in set(shared[0]["t"] if shared else [])]
+    sentences = store.run(
+        "MATCH (s:Source {id: $sid})-[:HAS_SENTENCE]->(x:Sentence) DETACH DELETE x RETURN count(*) AS n", p
+    )[0]["n"]
     rel_del = store.run(
         "MATCH ()-[r]->() WHERE r.sources IS NOT NULL AND $sid IN r.sources AND size(r.sources) = 1 "
         "DELETE r RETURN count(*) AS n",
@@ -58,9 +61,6 @@ def forget_source(store: Any, source_id: str) -> ForgetReport:
         "SET r.sources = [x IN r.sources WHERE x <> $sid], "
         "r.evidence = [x IN coalesce(r.evidence, []) WHERE NOT x IN $sentences] RETURN count(*) AS n",
         p,
-    )[0]["n"]
-    sentences = store.run(
-        "MATCH (s:Source {id: $sid})-[:HAS_SENTENCE]->(x:Sentence) DETACH DELETE x RETURN count(*) AS n", p
     )[0]["n"]
     # entities only this article brought: no other source, and nothing left but this article's mentions
     node_del = store.run(

@@ -119,24 +119,21 @@ def _noun_labels() -> dict[str, set[str]]:
     return out
 
 
-def _prop_words() -> dict[str, set[str]]:
+def _prop_words(owners: bool = False) -> dict[str, set[str]]:
+    """Stem of each property word -> the property names it asks for (or, with `owners`, their labels and types)."""
     out: dict[str, set[str]] = {}
-    for n in NODES:
-        for p in n.props:
+    for owner, props in [(n.label, n.props) for n in NODES] + [(r.type, r.props) for r in RELS]:
+        for p in props:
             for phrase in p.words:
                 for w in phrase.split():
-                    out.setdefault(stem(w), set()).add(p.name)
-    for r in RELS:
-        for p in r.props:
-            for phrase in p.words:
-                for w in phrase.split():
-                    out.setdefault(stem(w), set()).add(p.name)
+                    out.setdefault(stem(w), set()).add(owner if owners else p.name)
     return out
 
 
 REL_WORDS = _rel_words()
 NOUN_LABELS = _noun_labels()
 PROP_WORDS = _prop_words()
+PROP_OWNERS = _prop_words(owners=True)
 
 
 @dataclass

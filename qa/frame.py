@@ -182,8 +182,9 @@ def topic_words(f: Frame, truncate: bool = True) -> list[str]:
 
 
 def match_words(words_: list[str], labels: Iterable[str] = (), rels: Iterable[str] = ()) -> list[str]:
-    """Topic words that a row's text must contain: modifiers, relation words, dates and the type nouns of the
-    labels the query already ranges over (`labels`) removed ('critical minerals framework' keeps 'minerals')."""
+    """Topic words that a row's text must contain: modifiers, dates, and the type nouns, relation words and
+    property words of the labels and types the query already ranges over removed ('critical minerals
+    framework' keeps 'minerals')."""
     from graph.text import MONTHS
     from qa.coverage import (
         COMPARISON,
@@ -191,7 +192,7 @@ def match_words(words_: list[str], labels: Iterable[str] = (), rels: Iterable[st
         NEGATION,
         NOUN_LABELS,
         ORDERING,
-        PROP_WORDS,
+        PROP_OWNERS,
         QUANTITY,
         REL_WORDS,
         SCAFFOLD,
@@ -204,7 +205,7 @@ def match_words(words_: list[str], labels: Iterable[str] = (), rels: Iterable[st
         for w in words_
         if w not in skip and not w.isdigit()
         and not (stem(w) in REL_WORDS and (REL_WORDS[stem(w)] & set(rels) or not rels))
-        and stem(w) not in PROP_WORDS
+        and not (stem(w) in PROP_OWNERS and (PROP_OWNERS[stem(w)] & (set(labels) | set(rels)) or not labels))
         and not (stem(w) in NOUN_LABELS and (NOUN_LABELS[stem(w)] & set(labels) or not labels))
     ]  # fmt: skip
     return list(dict.fromkeys(out))

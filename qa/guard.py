@@ -235,8 +235,9 @@ def _check_ranges(sig: list[Token], params: dict[str, Any]) -> None:
         if any(b is None for b in bounds) and any(isinstance(b, int) and abs(b) > RANGE_MAX_ITEMS for b in bounds):
             raise QueryRefused(f"range() may produce at most {RANGE_MAX_ITEMS:,} values per query")
         if all(isinstance(b, int) and not isinstance(b, bool) for b in bounds):
-            start, end = int(bounds[0]), int(bounds[1])
-            step = int(bounds[2]) if len(bounds) == 3 else 1
+            ints = [b for b in bounds if isinstance(b, int)]
+            start, end = ints[0], ints[1]
+            step = ints[2] if len(ints) == 3 else 1
             total *= max(0, (end - start) // step + 1)
         if total > RANGE_MAX_ITEMS:
             raise QueryRefused(f"range() may produce at most {RANGE_MAX_ITEMS:,} values per query")

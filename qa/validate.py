@@ -427,10 +427,10 @@ def check(text: str, backend: str = "falkordb") -> Validated:
                     if k not in props:
                         problems.append(f"unknown property {k} for :{'|'.join(known)}{_closest(k, sorted(props))}")
         for r in rels:
-            for t in r.types:
-                if t not in REL_BY_TYPE:
+            for rt in r.types:
+                if rt not in REL_BY_TYPE:
                     problems.append(
-                        f"unknown relationship type :{t}{_closest(t, REL_TYPES)}; types are {', '.join(REL_TYPES)}"
+                        f"unknown relationship type :{rt}{_closest(rt, REL_TYPES)}; types are {', '.join(REL_TYPES)}"
                     )
             known = [t for t in r.types if t in REL_BY_TYPE]
             if r.var and known:
@@ -447,12 +447,12 @@ def check(text: str, backend: str = "falkordb") -> Validated:
     # directions (after all node variables are known)
     flips: list[RelPat] = []
     for nodes, rels in chains:
-        for k, r in enumerate(rels):
+        for j, r in enumerate(rels):
             known = [t for t in r.types if t in REL_BY_TYPE]
             if not known:
                 continue
-            left = _labels_of(nodes[k], var_labels)
-            right = _labels_of(nodes[k + 1], var_labels)
+            left = _labels_of(nodes[j], var_labels)
+            right = _labels_of(nodes[j + 1], var_labels)
             if r.direction == "in":
                 left, right = right, left  # now (left)-[...]->(right) as written
             forward = _allowed(known, left, right)

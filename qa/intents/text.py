@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import math
 import re
+from typing import TYPE_CHECKING
 
 from ingest.article_text import search_sentences
 from qa.frame import Frame, translation
 from qa.lexicon import STOP, words
 from qa.types import Translation
+
+if TYPE_CHECKING:
+    from qa.rules import RulesTranslator
 
 CUE = re.compile(
     r"\b(?:according to (?:the |an |this |that )?(?:article|news|report|story|press)|(?:per|in|from) the (?:article|news|story)"
@@ -44,7 +48,7 @@ def _matched(content: list[str], sentence: str) -> set[str]:
     return {w for w in content if any(t.startswith(_stem(w)) for t in toks)}
 
 
-def intent_text(tr, f: Frame) -> Translation | None:  # noqa: ANN001 - RulesTranslator
+def intent_text(tr: RulesTranslator, f: Frame) -> Translation | None:
     cue = bool(CUE.search(f.question))
     content = content_words(CUE.sub(" ", f.question))
     if not content or (not cue and len(content) < 3):
