@@ -391,6 +391,7 @@ INVEST = re.compile(
 )
 PARTNER = re.compile(r"\bJV\b|joint venture|partner", re.I)
 FROM = re.compile(r"\bfrom\s+$", re.I)
+CLAUSE = re.compile(r"\s\+\s")
 
 
 def _deal(ctx: _Ctx, subject: tuple[str, str], row: dict[str, str], seg: str, src: list[str]) -> None:
@@ -403,6 +404,11 @@ def _deal(ctx: _Ctx, subject: tuple[str, str], row: dict[str, str], seg: str, sr
         if other == subject or (other[0] == "Country" and not re.search(r"govt|government|state", seg, re.I)):
             continue
         before, after = seg[: m.start].lower(), seg[m.end :].lower()
+        # 'JOGMEC & Iwatani up to EUR110M + long-term offtake to Japan': the '+' clause naming a party
+        # says what that party does, even when another clause of the deal is a supply
+        start = max((c.end() for c in CLAUSE.finditer(seg, 0, m.start)), default=0)
+        end = next((c.start() for c in CLAUSE.finditer(seg, m.end)), len(seg))
+        clause = seg[start:end]
         if re.search(r"\bwith\s+$", before):
             if other[0] != "Country":
                 ctx.batch.rel("PARTNERS_WITH", subject, other, detail=seg, sources=src)
@@ -418,8 +424,10 @@ def _deal(ctx: _Ctx, subject: tuple[str, str], row: dict[str, str], seg: str, sr
                 ctx.batch.rel("INVESTS_IN", subject, other, detail=seg, sources=src)
             elif other[0] in ("Organization", "Country") or (
                 other[0] == "Company"
-                and not SUPPLY.search(seg)
-                and re.search(r"\$|equity|stake|invest", after[:60] + before[-60:])
+                and not SUPPLY.search(clause)
+                and re.search(
+                    r"\$|equity|stake|invest|EUR|A\$", clause[m.end - start :][:60] + clause[: m.start - start][-60:]
+                )
             ):
                 ctx.batch.rel("INVESTS_IN", other, subject, detail=seg, sources=src)
         if PARTNER.search(seg) and other[0] in ORG_LABELS and subject[0] in ORG_LABELS:

@@ -193,6 +193,19 @@ TRUST_CASES: list[TrustCase] = [
     ("Lynas HQ?", "ok", ["Australia"], []),
     ("MP Materials CEO", "ok", ["James Litinsky"], []),
     ("tungsten top producer 2025", "ok", ["China"], []),
+    # -- office start and end dates; a missing date is no answer ------------------------------------------
+    ("When did Scott Bessent become Secretary of the Treasury?", "ok", ["2025-01-28"], []),
+    ("When was Takaichi appointed prime minister?", "ok", ["2025-10-21"], []),
+    ("When did Ishiba step down as prime minister?", "ok", ["2025-10-21"], []),
+    ("Since when has Bessent been Treasury Secretary?", "ok", ["2025-01-28"], []),
+    ("When was Marco Rubio sworn in as Secretary of State?", "abstain", [], []),
+    ("When did Takaichi leave office?", "abstain", [], []),
+    ("When did Bessent become foreign minister?", "abstain", [], []),
+    # -- an entity qualified by where it is ('Caremag in France'); a false qualifier finds nothing --------
+    ("Which Japanese organisations invested in Carester in France?", "ok", ["JOGMEC", "Iwatani"], ["Sojitz"]),
+    ("Which Japanese organisations fund Carester in Japan?", "abstain", [], []),
+    # -- 'critical minerals' as the topic of an event, not a slot ------------------------------------------
+    ("When did Albanese and Trump sign the critical minerals and rare earths framework?", "ok", ["2025-10-20"], []),
     # -- write requests and nonsense ------------------------------------------------------------------------
     ("Delete every company from the graph", "refused", [], []),
     ("Please add a SUPPLIES link from Lynas to Tesla", "refused", [], []),

@@ -18,7 +18,7 @@ from qa.intents.entities import (
     intent_uses,
 )
 from qa.intents.pattern import intent_pattern
-from qa.intents.people import intent_event, intent_office
+from qa.intents.people import intent_event, intent_office, intent_office_dates
 from qa.intents.policies import intent_policy
 from qa.intents.statistics import intent_most, intent_production
 from qa.intents.text import intent_text
@@ -35,6 +35,7 @@ INTENTS = [
     intent_production,
     intent_policy,
     intent_office,
+    intent_office_dates,
     intent_company,
     intent_company_relations,
     intent_event,

@@ -137,8 +137,9 @@ def intent_pattern(tr: RulesTranslator, f: Frame) -> Translation | None:
     nouns = _nouns()
     # anchors: linked entities, and 'Australian companies' (a nationality + type noun after the slot)
     anchors: list[tuple[str, str, int, str | None]] = []  # (label, name, position, class label or None)
+    where_of = _located(f)
     for m in f.mentions:
-        if m.entity.name in f.outside or m.entity.label == "Source":
+        if m.entity.name in f.outside or m.entity.label == "Source" or m in where_of.values():
             continue
         if m.entity.label in ("Application", "Stage") and all(
             any(w in ws for ws in STAGE_WORDS.values()) for w in re.findall(r"[a-z]+", m.surface.lower())
@@ -198,7 +199,13 @@ def intent_pattern(tr: RulesTranslator, f: Frame) -> Translation | None:
     draw = ["x AS _x"]
     for i, c in enumerate(cons):
         params[f"a{i}"] = c.anchor
-        if i in class_of:  # the anchor is a class: (y:Company)-[:HEADQUARTERED_IN]->(:Country {name: $a})
+        place = where_of.get(c.anchor) if i not in class_of else None
+        if place is not None:  # 'Caremag in France': the anchor itself is qualified by where it is
+            q_rel = SLOT_COUNTRY[c.anchor_label][0]
+            params[f"q{i}"] = place.entity.name
+            lines.append(f"MATCH (a{i}:{c.anchor_label} {{name: $a{i}}})-[q{i}:{q_rel}]->(:Country {{name: $q{i}}})")
+            src.append(f"q{i}.sources")
+        elif i in class_of:  # the anchor is a class: (y:Company)-[:HEADQUARTERED_IN]->(:Country {name: $a})
             node = f"(a{i}:{class_of[i]})"
             lines.append(f"MATCH (a{i})-[h{i}:HEADQUARTERED_IN]->(:Country {{name: $a{i}}})".replace(
                 f"(a{i})", node, 1))  # fmt: skip
@@ -217,7 +224,9 @@ def intent_pattern(tr: RulesTranslator, f: Frame) -> Translation | None:
         return None  # only negations: 'companies not headquartered in X' needs a positive set first
     body = " ".join(lines) + (" WHERE " + " AND ".join(where) if where else "")
     sources = " + ".join(f"coalesce({x}, [])" for x in src)
-    reading = _reading(label, cons, class_of)
+    reading = _reading(
+        "Company or organization" if either else label, cons, class_of, {k: v.entity.name for k, v in where_of.items()}
+    )
     if f.count:
         cy = f"{body} RETURN count(DISTINCT x) AS count, collect({sources})[0..25] AS _src"
         return translation(cy, params, "pattern_count", 0.8, lambda rows: f"{rows[0]['count']}.",
@@ -243,11 +252,28 @@ def _verb(rel_type: str) -> str:
     return " ".join(words)
 
 
-def _reading(label: str, cons: list[Constraint], class_of: dict[int, str]) -> str:
+def _located(f: Frame) -> dict[str, Any]:
+    """Entities qualified by a country right after them ('Caremag in France', 'Mt Weld in Australia'):
+    entity name -> the country's mention, which then is not an anchor of its own."""
+    out: dict[str, Any] = {}
+    for prev, m in zip(f.mentions, f.mentions[1:]):
+        if (
+            m.entity.label == "Country"
+            and prev.entity.label in SLOT_COUNTRY
+            and SLOT_COUNTRY[prev.entity.label][1]
+            and re.fullmatch(r",?\s+(?:in|of|from)\s+(?:the\s+)?", f.text[prev.end : m.start])
+        ):
+            out[prev.entity.name] = m
+    return out
+
+
+def _reading(label: str, cons: list[Constraint], class_of: dict[int, str], places: dict[str, str]) -> str:
     parts = []
     for i, c in enumerate(cons):
         verb = _verb(c.rel)
         anchor = f"a {class_of[i].lower()} headquartered in {c.anchor}" if i in class_of else c.anchor
+        if i not in class_of and c.anchor in places:
+            anchor = f"{c.anchor} ({_verb(SLOT_COUNTRY[c.anchor_label][0])} {places[c.anchor]})"
         side = f"{verb} {anchor}" if c.target_is_start else f"{anchor} {verb} it"
         parts.append(("not " + side if c.negated else side).replace("not is ", "is not "))
     return f"{label} that " + " and ".join(parts)

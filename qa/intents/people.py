@@ -45,23 +45,7 @@ def intent_office(tr: RulesTranslator, f: Frame) -> Translation | None:
     orgs = f.ents("Country", "Company", "Organization")
     nationality = [tr.demonyms[t] for t in f.tokens if t in tr.demonyms]
     org_names = [m.entity.name for m in orgs] + [n for n in nationality if n not in [m.entity.name for m in orgs]]
-    role_text = f.masked.lower()
-    for m in sorted(
-        (m for m in f.mentions if m.entity.label in ("Country", "Company", "Organization", "Official")),
-        key=lambda m: -m.start,
-    ):
-        role_text = role_text[: m.start] + " " + role_text[m.end :]
-    role_text = re.sub(r"'s\b", " ", role_text)
-    tokens: list[str] = []
-    for phrase, repl in ROLE_SYNONYMS.items():
-        if re.search(rf"\b{re.escape(phrase)}\b", role_text):
-            tokens += repl
-            role_text = re.sub(rf"\b{re.escape(phrase)}\b", " ", role_text)
-    for t in words(role_text):
-        if t in STOP or t in tr.demonyms or re.fullmatch(r"\d+", t) or t in ROLE_IGNORE:
-            continue
-        tokens.append(t)
-    tokens = [t[:6] if len(t) > 6 else t for t in tokens]
+    tokens = _role_tokens(tr, f)
     leader = re.search(r"\b(heads?|leads?|runs?|leader|in charge|boss|chief)\b", f.text) and not tokens
     if not tokens and not (leader and org_names):
         return None
@@ -105,6 +89,82 @@ def intent_office(tr: RulesTranslator, f: Frame) -> Translation | None:
         sitting.fallback = holders(where, "The graph records no current holder; the most recent: ")
         return sitting
     return holders(where)
+
+
+def _role_tokens(tr: RulesTranslator, f: Frame, drop: tuple[tuple[int, int], ...] = (), cut: bool = True) -> list[str]:
+    """The words of the question that name a role ('Treasury Secretary' -> treasury, secretary), with the
+    linked names and the `drop` spans (e.g. the verb 'sworn in') blanked first."""
+    role_text = f.masked.lower()
+    spans = [
+        (m.start, m.end) for m in f.mentions if m.entity.label in ("Country", "Company", "Organization", "Official")
+    ]
+    for a, b in sorted(list(spans) + list(drop), key=lambda x: -x[0]):
+        role_text = role_text[:a] + " " * (b - a) + role_text[b:]
+    role_text = re.sub(r"'s\b", " ", role_text)
+    tokens: list[str] = []
+    for phrase, repl in ROLE_SYNONYMS.items():
+        if re.search(rf"\b{re.escape(phrase)}\b", role_text):
+            tokens += repl
+            role_text = re.sub(rf"\b{re.escape(phrase)}\b", " ", role_text)
+    for t in words(role_text):
+        if t in STOP or t in tr.demonyms or re.fullmatch(r"\d+", t) or t in ROLE_IGNORE:
+            continue
+        tokens.append(t)
+    return [t[:6] if len(t) > 6 and cut else t for t in tokens]
+
+
+OFFICE_START = re.compile(
+    r"\b(?:bec[oa]me|(?:was |were |been |get |got )?sworn in|(?:take|took|taken|assumed?) (?:up )?(?:office|the post|the job)"
+    r"|(?:was |were |been )?(?:appointed|named|installed|confirmed)|start(?:ed)?|beg[ia]n|since when)\b"
+)
+OFFICE_END = re.compile(
+    r"\b(?:leave|left|step(?:ped)? down|resign(?:ed)?|(?:stop|stopped|cease[d]?) being|(?:was |were )?replaced|until when)\b"
+)
+
+
+def intent_office_dates(tr: RulesTranslator, f: Frame) -> Translation | None:
+    """'When was Scott Bessent sworn in as Treasury Secretary?', 'When did Ishiba leave office?': the start or
+    end date of a person's office, the role read from the question's other words (every office when none)."""
+    people = f.ents("Official")
+    start, end = OFFICE_START.search(f.text), OFFICE_END.search(f.text)
+    if len(people) != 1 or f.time or not (start or end) or (start and end):
+        return None
+    if f.wh != "when" and not re.search(r"\b(since|until) when\b|\bwhat (?:date|day)\b", f.text):
+        return None
+    verb = start or end
+    assert verb is not None
+    drop = (verb.span(), *(m.span() for m in re.finditer(r"\b(office|post|job|position)\b", f.text)))
+    tokens = _role_tokens(tr, f, drop)
+    shown = " ".join(w for w in _role_tokens(tr, f, drop, cut=False) if w not in ("been", "did", "was"))
+    params: dict[str, Any] = {
+        "name": people[0].entity.name,
+        "tokens": [ROLE_VARIANTS.get(t, [t]) for t in dict.fromkeys(tokens)],
+    }
+    date = "start_date" if start else "end_date"  # a missing date is not an answer: it goes to no_answer
+    conds = [f"r.{date} IS NOT NULL"] + (
+        ["ALL(alts IN $tokens WHERE ANY(t IN alts WHERE toLower(r.role) CONTAINS t))"] if tokens else []
+    )
+    cond = " WHERE " + " AND ".join(conds)
+    cy = (f"MATCH (o:Official {{name: $name}})-[r:HOLDS_OFFICE]->(x){cond} RETURN o.name AS person, r.role AS role, "
+          "x.name AS organisation, r.start_date AS start_date, r.end_date AS end_date, r.sources AS _src, "
+          "o AS _o, r AS _r, x AS _x ORDER BY start_date")  # fmt: skip
+
+    def say(r: dict[str, Any]) -> str:
+        office = f"{r['role']} ({r['organisation']})"
+        return (
+            f"{r['person']} became {office} on {r['start_date']}"
+            if start
+            else f"{r['person']} left office as {office} on {r['end_date']}"
+        )
+
+    used = {w for w in re.findall(r"[a-z]+", verb.group(0))} | {"office", "post", "job", "position"}
+    what = "took office" if start else "left office"
+    return translation(
+        cy, params, "office_dates", 0.92, lambda rows: "; ".join(say(r) for r in rows) + ".",
+        empty=f"The graph records no {'start' if start else 'end'} date for such an office of {people[0].entity.name}.",
+        used=used,
+        reading=f"When {people[0].entity.name} {what}" + (f" as {shown}" if shown else ""),
+    )  # fmt: skip
 
 
 def intent_event(tr: RulesTranslator, f: Frame) -> Translation | None:
@@ -171,7 +231,10 @@ def _event(tr: RulesTranslator, f: Frame, *, use_place: bool) -> Translation | N
         for t in f.tokens
         if t not in STOP and t not in EVENT_WORDS and len(t) > 3 and t not in {"scheduled", "with", "about"}
     ]
-    topic = [t for t in topic if not any(t in norm.lower() for norm in [x.surface for x in f.mentions])]
+    # names the query matches as nodes are not topic words; a mineral or application named in an event's
+    # topic ('the critical minerals and rare earths framework') is only in its text
+    linked = [x.surface for x in f.mentions if x.entity.label not in ("Mineral", "Application")]
+    topic = [t for t in topic if not any(t in norm.lower() for norm in linked)]
     topic = match_words(
         [t for t in topic if t in words(f.masked)],
         ["Event", "Official", "Country", "Company", "Organization"],
