@@ -91,7 +91,7 @@ NODES: tuple[NodeType, ...] = (
             Prop("classification_as_stated", "string", "classification text as the source gives it"),
             Prop("china_export_control_status", "string", "China's export-control status as stated"),
         ),
-        ("mineral", "minerals", "element", "elements", "metal", "metals", "rare earth", "rare earths"),
+        ("mineral", "minerals", "element", "elements", "metal", "metals"),
         "#f28e2b",
     ),
     NodeType(

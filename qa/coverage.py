@@ -285,9 +285,10 @@ def _entity_used(entity: Any, ev: Evidence, stands_for: dict[str, str]) -> bool:
         return True
     if entity.name in stands_for and stands_for[entity.name].lower() in ev.strings:
         return True
-    # a group used as a type noun ('which rare earths ...'): the query ranges over its label
+    # a group used as a type noun ('which rare earths ...'): the query ranges over its label and keeps to the
+    # group's members (a mineral's `group`), or the question's word is the label's own plain noun
     nouns = {x for node in NODES if node.label == entity.label for x in node.nouns}
-    return n in nouns and entity.label in ev.names
+    return n in nouns and entity.label in ev.names and "group" in ev.names
 
 
 EDITION_RE = re.compile(r"\b(?:USGS\s+)?(?:MCS|Mineral Commodity Summaries)\s*(?:\()?(20\d\d)\)?(?:\s+edition)?", re.I)

@@ -206,6 +206,16 @@ TRUST_CASES: list[TrustCase] = [
     ("Which Japanese organisations fund Carester in Japan?", "abstain", [], []),
     # -- 'critical minerals' as the topic of an event, not a slot ------------------------------------------
     ("When did Albanese and Trump sign the critical minerals and rare earths framework?", "ok", ["2025-10-20"], []),
+    # -- a group named as the slot keeps to its members; a use's own words filter it -------------------------
+    ("Which rare earths are used in lasers?", "ok", ["Erbium", "Yttrium"], ["Gallium"]),
+    ("Is gallium a heavy rare earth?", "ok", ["not"], ["classified as heavy"]),
+    ("Which element is used in phosphors for euro banknotes?", "safe", ["Europium"], ["Terbium", "Yttrium"]),
+    ("Which minerals are used in magnets and lasers?", "safe", ["Samarium"], ["Gallium", "Erbium"]),
+    ("Which rare earths are used in lasers for surgery?", "abstain", [], []),
+    # -- a city the graph holds as text on the headquarters link ---------------------------------------------
+    ("Which companies are based in Perth?", "ok", ["Lynas", "Iluka"], ["MP Materials"]),
+    ("Which company is headquartered in Lyon?", "ok", ["Carester"], ["Lynas"]),
+    ("Which firms are headquartered in Springfield?", "abstain", [], []),
     # -- write requests and nonsense ------------------------------------------------------------------------
     ("Delete every company from the graph", "refused", [], []),
     ("Please add a SUPPLIES link from Lynas to Tesla", "refused", [], []),

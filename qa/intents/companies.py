@@ -81,6 +81,10 @@ def intent_company(tr: RulesTranslator, f: Frame) -> Translation | None:
     if f.outside:
         where.append("NOT k.name IN $outside")
         params["outside"] = f.outside
+    city = _city(f) if hq and not places else None
+    if city:  # 'headquartered in Durham, North Carolina': a city the graph holds only as text on the link
+        where.append("ALL(t IN $city WHERE toLower(coalesce(h.city, '')) CONTAINS t)")
+        params["city"] = [w.lower() for w in re.findall(r"[\w.-]+", city)]
     if stage:
         matches.append("MATCH (c)-[a:ACTIVE_IN]->(s:Stage {name: $stage})")
         params["stage"] = stage
@@ -92,8 +96,17 @@ def intent_company(tr: RulesTranslator, f: Frame) -> Translation | None:
     extra = ", a.detail AS stage_detail, a AS _a, s AS _s" if stage else ""
     cy = (f"{body} RETURN DISTINCT c.name AS company, k.name AS headquarters, h.city AS city{extra}, "
           "c.sources AS _src, c AS _c, h AS _h, k AS _k ORDER BY company")  # fmt: skip
-    return translation(cy, params, "company_list", 0.85 if (places or stage) else 0.6,
-              lambda rows: f"{len(rows)} compan{'y' if len(rows) == 1 else 'ies'}: " + join([r["company"] for r in rows], 30) + ".")  # fmt: skip
+    return translation(cy, params, "company_list", 0.85 if (places or stage or city) else 0.6,
+              lambda rows: f"{len(rows)} compan{'y' if len(rows) == 1 else 'ies'}: " + join([r["company"] for r in rows], 30) + ".",
+              reading=f"Companies headquartered in {city}" + (f", working in {stage}" if stage else "") if city else "")  # fmt: skip
+
+
+def _city(f: Frame) -> str | None:
+    """A capitalised place after 'headquartered/based in' that links to no node ('Durham, North Carolina')."""
+    m = re.search(r"\b(?:headquartered|based|located|HQ'd)\s+in\s+([A-Z][\w.-]*(?:,?\s+[A-Z][\w.-]*)*)", f.question)
+    if not m or any(x.start < m.end(1) and m.start(1) < x.end for x in f.mentions):
+        return None
+    return m.group(1)
 
 
 def intent_company_relations(tr: RulesTranslator, f: Frame) -> Translation | None:

@@ -10,6 +10,7 @@ from qa.frame import (
     COMPANY_NOUNS,
     DISTINCT_NODES,
     Frame,
+    match_words,
     noun_labels,
     topic_words,
     translation,
@@ -62,10 +63,19 @@ def intent_classified(tr: RulesTranslator, f: Frame) -> Translation | None:
         return None
     specific = [n for n in f.names("Mineral") if not n.startswith("Rare earths")]
     if specific and f.wh in ("is", "are", "was", "what", "which"):
+        # 'a heavy rare earth': membership of the group is part of the question
+        group = next((n for n in f.names("Mineral") if n.startswith("Rare earths")), None)
+        member = ", size([(m)-[:MEMBER_OF]->(g:Mineral {name: $group}) | g]) > 0 AS member" if group else ""
         cy = ("MATCH (m:Mineral) WHERE m.name IN $minerals RETURN m.name AS mineral, m.classification AS classification, "
-              "m.classification_as_stated AS as_stated, m.sources AS _src, m AS _m")  # fmt: skip
-        return translation(cy, {"minerals": specific}, "classification_of", 0.9, lambda rows: "; ".join(
-            f"{r['mineral']} is classified as {r['classification'] or 'neither'} ({r['as_stated']})" for r in rows) + ".")  # fmt: skip
+              f"m.classification_as_stated AS as_stated{member}, m.sources AS _src, m AS _m")  # fmt: skip
+
+        def say(r: dict[str, Any]) -> str:
+            if group and not r["member"]:
+                return f"{r['mineral']} is not one of the {group.lower()}"
+            return f"{r['mineral']} is classified as {r['classification'] or 'neither'} ({r['as_stated']})"
+
+        params: dict[str, Any] = {"minerals": specific, **({"group": group} if group else {})}
+        return translation(cy, params, "classification_of", 0.9, lambda rows: "; ".join(say(r) for r in rows) + ".")
     if not (f.has({"rare", "earths", "earth", "elements", "element", "minerals", "ree", "rees"}) or f.names("Mineral")):
         return None
     if f.has(POLICY_CATEGORY_WORDS["export_control"]) or f.has(PRODUCTION_WORDS | RESERVE_WORDS):
@@ -90,10 +100,32 @@ def intent_uses(tr: RulesTranslator, f: Frame) -> Translation | None:
         return None
     apps = f.names("Application")
     mins = [n for n in f.names("Mineral")]
+    group = next((n for n in mins if n.startswith("Rare earths")), None) if apps else None
+    member = " AND (m)-[:MEMBER_OF]->(:Mineral {name: $group})" if group else ""  # 'which rare earths ...'
+    extra = {"group": group} if group else {}
+    # words naming no node ('in euro banknotes') must be in the use's own text
+    named = " ".join(m.surface.lower() for m in f.mentions)
+    topic = (
+        [t for t in match_words(topic_words(f), ["Mineral", "Application"], ["USED_IN"]) if t not in named]
+        if apps
+        else []
+    )
+    if len(apps) > 1 or topic:
+        # 'an anti-counterfeiting phosphor in euro banknotes': every named application, and one use that says it
+        params: dict[str, Any] = {"apps": apps, "match": topic, **extra}
+        cy = (f"MATCH (m:Mineral)-[u:USED_IN]->(a:Application) WHERE a.name IN $apps{member} "
+              "WITH m, collect(u) AS us, collect(DISTINCT a.name) AS names WHERE size(names) = size($apps) "
+              "AND ANY(x IN us WHERE ALL(t IN $match WHERE toLower(coalesce(x.detail, '')) CONTAINS t)) "
+              "RETURN m.name AS mineral, names AS applications, [x IN us | x.detail] AS details, "
+              "reduce(s = [], x IN us | s + coalesce(x.sources, [])) AS _src, m AS _m ORDER BY mineral")  # fmt: skip
+        shown = " ".join(dict.fromkeys(w for w in re.findall(r"[a-z]+", f.text) if any(w.startswith(t) for t in topic)))
+        what = join(apps) + (f" ({shown})" if topic else "")
+        return translation(cy, params, "used_in_all", 0.86, lambda rows: f"Used in {what}: " + join([r["mineral"] for r in rows], 20) + ".",
+                           reading=f"Minerals used in {' and '.join(apps)}" + (f", in a use whose description says '{shown}'" if topic else ""))  # fmt: skip
     if apps:
-        cy = ("MATCH (m:Mineral)-[u:USED_IN]->(a:Application) WHERE a.name IN $apps RETURN m.name AS mineral, a.name AS application, "
+        cy = (f"MATCH (m:Mineral)-[u:USED_IN]->(a:Application) WHERE a.name IN $apps{member} RETURN m.name AS mineral, a.name AS application, "
               "u.detail AS detail, u.sources AS _src, m AS _m, u AS _u, a AS _a ORDER BY mineral")  # fmt: skip
-        return translation(cy, {"apps": apps}, "used_in", 0.85, lambda rows: f"Used in {join(apps)}: " + join(list(dict.fromkeys(r["mineral"] for r in rows)), 20) + ".")  # fmt: skip
+        return translation(cy, {"apps": apps, **extra}, "used_in", 0.85, lambda rows: f"Used in {join(apps)}: " + join(list(dict.fromkeys(r["mineral"] for r in rows)), 20) + ".")  # fmt: skip
     if mins:
         cy = ("MATCH (m:Mineral)-[u:USED_IN]->(a:Application) WHERE m.name IN $minerals RETURN m.name AS mineral, a.name AS application, "
               "u.detail AS detail, u.sources AS _src, m AS _m, u AS _u, a AS _a ORDER BY mineral, application")  # fmt: skip
