@@ -555,6 +555,7 @@ RELS: tuple[RelType, ...] = (
             "heads",
             "leads",
             "runs",
+            "charge",
             "ceo",
             "chief",
             "executive",

@@ -101,6 +101,8 @@ ROLE_SYNONYMS = {
     "commerce secretary": ["secretary", "commerce"],
     "treasury secretary": ["secretary", "treasury"],
     "secretary of state": ["secretary", "state"],
+    "in charge of": [],
+    "responsible for": [],
 }
 HQ_WORDS = rel_words("HEADQUARTERED_IN")
 USE_WORDS = rel_words("USED_IN")

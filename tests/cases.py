@@ -216,6 +216,12 @@ TRUST_CASES: list[TrustCase] = [
     ("Which companies are based in Perth?", "ok", ["Lynas", "Iluka"], ["MP Materials"]),
     ("Which company is headquartered in Lyon?", "ok", ["Carester"], ["Lynas"]),
     ("Which firms are headquartered in Springfield?", "abstain", [], []),
+    # -- offices in a leader's cabinet: appointed during that leader's term ----------------------------------
+    ("Who was chief cabinet secretary in the Ishiba government?", "ok", ["Yoshimasa Hayashi"], ["Minoru Kihara"]),
+    ("Who is the defence minister in Takaichi's cabinet?", "safe", ["Shinjiro Koizumi"], ["Muto"]),
+    ("Who was trade minister in the cabinet of Ishiba?", "safe", ["Yoji Muto"], ["Akazawa"]),
+    ("Who is in charge of Lynas?", "ok", ["Amanda Lacaze"], []),
+    ("Which minister is responsible for foreign affairs in Japan?", "safe", ["Motegi"], []),
     # -- write requests and nonsense ------------------------------------------------------------------------
     ("Delete every company from the graph", "refused", [], []),
     ("Please add a SUPPLIES link from Lynas to Tesla", "refused", [], []),

@@ -45,7 +45,11 @@ def intent_office(tr: RulesTranslator, f: Frame) -> Translation | None:
     orgs = f.ents("Country", "Company", "Organization")
     nationality = [tr.demonyms[t] for t in f.tokens if t in tr.demonyms]
     org_names = [m.entity.name for m in orgs] + [n for n in nationality if n not in [m.entity.name for m in orgs]]
-    tokens = _role_tokens(tr, f)
+    cabinet = _cabinet_of(f)  # "in Takaichi's cabinet": appointed during that leader's term
+    tokens = _role_tokens(tr, f, (cabinet[1],) if cabinet else ())
+    used = {w for phrase in ROLE_SYNONYMS if re.search(rf"\b{re.escape(phrase)}\b", f.text) for w in phrase.split()}
+    if cabinet:
+        used.add(f.text[cabinet[1][0] : cabinet[1][1]])
     leader = re.search(r"\b(heads?|leads?|runs?|leader|in charge|boss|chief)\b", f.text) and not tokens
     if not tokens and not (leader and org_names):
         return None
@@ -69,26 +73,53 @@ def intent_office(tr: RulesTranslator, f: Frame) -> Translation | None:
     if f.time and f.time.point:
         where.append("(r.start_date IS NULL OR r.start_date <= $at) AND (r.end_date IS NULL OR r.end_date >= $at)")
         params["at"] = f.time.point
+    head = ""
+    if cabinet:
+        head = ("MATCH (lead:Official {name: $leader})-[lr:HOLDS_OFFICE]->(x) "
+                "WHERE ANY(t IN $heads WHERE toLower(lr.role) CONTAINS t) ")  # fmt: skip
+        params["leader"] = cabinet[0]
+        params["heads"] = ["prime minister", "president", "premier", "chancellor"]
+        where += ["r.start_date IS NOT NULL", "r.start_date >= lr.start_date",
+                  "(lr.end_date IS NULL OR r.start_date < lr.end_date)", "o.name <> $leader"]  # fmt: skip
     current = (
         not (f.time and f.time.point)
         and bool(re.search(r"\b(is|current|currently|now|today|incumbent|present)\b", f.text))
         and not re.search(r"\bwas\b", f.text)
     )
-    conf = 0.9 if org_names else 0.7
+    conf = 0.9 if org_names or cabinet else 0.7
+    role = " ".join(_role_tokens(tr, f, (cabinet[1],) if cabinet else (), cut=False))
+    reading = ((f"Who holds an office whose title says '{role}'" if role else "Who leads") + (f" {'in ' if role else ''}{join(org_names)}" if org_names else "")
+               + (f", appointed during {cabinet[0]}'s term as head of government" if cabinet else ""))  # fmt: skip
 
     def holders(conds: list[str], note: str = "") -> Translation:
-        cy = (f"MATCH (o:Official)-[r:HOLDS_OFFICE]->(x) WHERE {' AND '.join(conds)} "
+        cy = (f"{head}MATCH (o:Official)-[r:HOLDS_OFFICE]->(x) WHERE {' AND '.join(conds)} "
               "RETURN o.name AS person, r.role AS role, x.name AS organisation, r.start_date AS start_date, r.end_date AS end_date, "
               "r.sources AS _src, o AS _o, r AS _r, x AS _x ORDER BY start_date DESC")  # fmt: skip
         return translation(cy, params, "office_holder", conf,
                   lambda rows: note + "; ".join(f"{r['person']} ({r['role']}, {r['organisation']}" + (f", from {r['start_date']}" if r['start_date'] else "") + (f" to {r['end_date']}" if r['end_date'] else "") + ")" for r in rows[:5]) + ".",
-                  empty="No office holder in the graph matches that role" + (f" at {f.time.prefix}" if f.time else "") + ".")  # fmt: skip
+                  empty="No office holder in the graph matches that role" + (f" at {f.time.prefix}" if f.time else "") + ".",
+                  used=used, reading=reading)  # fmt: skip
 
     if current:  # the sitting holder; if the graph records none, say who held it last
         sitting = holders(where + ["r.end_date IS NULL"])
         sitting.fallback = holders(where, "The graph records no current holder; the most recent: ")
         return sitting
     return holders(where)
+
+
+def _cabinet_of(f: Frame) -> tuple[str, tuple[int, int]] | None:
+    """ "Takaichi's cabinet", "the Ishiba government", "the cabinet of Takaichi": the leader, and the span of the
+    word naming the cabinet (not a word of the role)."""
+    for m in f.mentions:
+        if m.entity.label != "Official":
+            continue
+        after = re.match(r"(?:'s)?\s+(cabinet|government|administration)\b", f.text[m.end :])
+        if after:
+            return m.entity.name, (m.end + after.start(1), m.end + after.end(1))
+        before = re.search(r"\b(cabinet|government|administration) of\s+$", f.text[: m.start])
+        if before:
+            return m.entity.name, (before.start(1), before.end(1))
+    return None
 
 
 def _role_tokens(tr: RulesTranslator, f: Frame, drop: tuple[tuple[int, int], ...] = (), cut: bool = True) -> list[str]:
