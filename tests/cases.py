@@ -222,6 +222,15 @@ TRUST_CASES: list[TrustCase] = [
     ("Who was trade minister in the cabinet of Ishiba?", "safe", ["Yoji Muto"], ["Akazawa"]),
     ("Who is in charge of Lynas?", "ok", ["Amanda Lacaze"], []),
     ("Which minister is responsible for foreign affairs in Japan?", "safe", ["Motegi"], []),
+    # -- 'on its own', 'alone': the anchor is the only one of its kind on that link ----------------------------
+    ("How many policies did China enact on its own?", "ok", ["17"], []),
+    (
+        "Which policies did the United States enact unilaterally?",
+        "safe",
+        ["Liberation Day"],
+        ["Framework for Securing"],
+    ),
+    ("Which policies did China and Australia enact alone?", "abstain", [], []),
     # -- write requests and nonsense ------------------------------------------------------------------------
     ("Delete every company from the graph", "refused", [], []),
     ("Please add a SUPPLIES link from Lynas to Tesla", "refused", [], []),

@@ -38,6 +38,8 @@ SLOT_COUNTRY = {
     "Policy": ("ENACTED", False),
 }
 AGENT_NOUN = re.compile(r"(ers?|ors?|ants?|ees?)$")
+# 'policies China enacted on its own': the anchor is the only one of its kind at that end of the relationship
+SOLE = re.compile(r"\b(on (?:its|their|his|her) own|alone|unilaterally|solely|by itself|single-handedly)\b")
 
 
 @dataclass(frozen=True)
@@ -222,11 +224,26 @@ def intent_pattern(tr: RulesTranslator, f: Frame) -> Translation | None:
             draw += [f"r{i} AS _r{i}", f"a{i} AS _a{i}"]
     if not any(not c.negated for c in cons):
         return None  # only negations: 'companies not headquartered in X' needs a positive set first
+    sole = SOLE.search(f.text)
+    alone = None
+    if sole:
+        before = [i for i, (a, c) in enumerate(zip(anchors, cons)) if 0 <= a[2] < sole.start() and not c.negated]
+        if len(before) != 1 or before[0] in class_of:
+            return None  # 'alone' must qualify exactly one anchor
+        alone = cons[before[0]]
+        k = f"(k:{alone.anchor_label})"
+        other = f"{k}-[:{alone.rel}]->(x)" if not alone.target_is_start else f"(x)-[:{alone.rel}]->{k}"
+        used_words.update(re.findall(r"[a-z-]+", sole.group(0)))
     body = " ".join(lines) + (" WHERE " + " AND ".join(where) if where else "")
+    if alone:  # FalkorDB takes a pattern comprehension after WITH, not in a MATCH's WHERE
+        bound = ", ".join(dict.fromkeys(re.findall(r"[(\[]([a-z]\w*)[:)\]]", body)))
+        body += f" WITH {bound}, size([{other} | k]) AS _n WHERE _n = 1"
     sources = " + ".join(f"coalesce({x}, [])" for x in src)
     reading = _reading(
-        "Company or organization" if either else label, cons, class_of, {k: v.entity.name for k, v in where_of.items()}
+        "Company or organization" if either else label, cons, class_of, {n: v.entity.name for n, v in where_of.items()}
     )
+    if alone:
+        reading += f", with no other {alone.anchor_label.lower()} on that link"
     if f.count:
         cy = f"{body} RETURN count(DISTINCT x) AS count, collect({sources})[0..25] AS _src"
         return translation(cy, params, "pattern_count", 0.8, lambda rows: f"{rows[0]['count']}.",
@@ -274,6 +291,7 @@ def _reading(label: str, cons: list[Constraint], class_of: dict[int, str], place
         anchor = f"a {class_of[i].lower()} headquartered in {c.anchor}" if i in class_of else c.anchor
         if i not in class_of and c.anchor in places:
             anchor = f"{c.anchor} ({_verb(SLOT_COUNTRY[c.anchor_label][0])} {places[c.anchor]})"
-        side = f"{verb} {anchor}" if c.target_is_start else f"{anchor} {verb} it"
+        active = " ".join(c.rel.lower().split("_"))  # 'China enacted it', 'Lynas supplies it'
+        side = f"{verb} {anchor}" if c.target_is_start else f"{anchor} {active}"
         parts.append(("not " + side if c.negated else side).replace("not is ", "is not "))
     return f"{label} that " + " and ".join(parts)
