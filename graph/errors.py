@@ -7,6 +7,14 @@ class RekgError(Exception):
     """Root of every error rekg raises on purpose."""
 
 
+class SettingsError(RekgError):
+    """A setting (environment variable or `.env` entry) has a value rekg cannot use."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__(f"{name} {message}")
+        self.name = name
+
+
 class StoreUnavailable(RekgError):
     """The database cannot be reached or started."""
 

@@ -82,3 +82,18 @@ def test_errors_are_one_line_of_guidance_not_a_traceback(args, tmp_data_dir):
     p = rekg(args, tmp_data_dir)
     assert p.returncode == 2
     assert p.stderr.startswith("rekg: error:") and "Traceback" not in p.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "says"),
+    [
+        ("REKG_ROW_CAP", "abc", "REKG_ROW_CAP must be a positive integer, got 'abc'"),
+        ("REKG_QUERY_TIMEOUT_MS", "0", "REKG_QUERY_TIMEOUT_MS must be a positive integer, got '0'"),
+        ("NEO4J_URI", "http://127.0.0.1:7474", "NEO4J_URI must start with one of bolt://"),
+    ],
+)
+def test_a_bad_setting_is_one_line_naming_it(name: str, value: str, says: str, tmp_data_dir: Path) -> None:
+    env = dict(os.environ, REKG_DATA_DIR=str(tmp_data_dir), **{name: value})
+    p = subprocess.run([*REKG, "db", "status"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert p.returncode == 2
+    assert p.stderr.startswith(f"rekg: error: {says}") and len(p.stderr.strip().splitlines()) == 1

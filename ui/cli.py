@@ -293,7 +293,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.fn(args, load_settings())
+        settings = load_settings()
+        return args.fn(args, settings)
     except RekgError as e:
         print(f"rekg: error: {e}", file=sys.stderr)
         return 2
