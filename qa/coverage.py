@@ -54,6 +54,11 @@ COMPARISON = frozenset({"more", "less", "fewer", "greater", "larger", "smaller",
 ORDERING = frozenset(SUPERLATIVE) | frozenset(ORDINALS) | {"first", "last", "latest", "earliest", "newest", "oldest",
                                                            "recent", "rank", "ranks", "ranked", "ranking", "top",
                                                            "biggest", "largest", "best"}  # fmt: skip
+# Comparison words that are prepositions unless a quantity follows ('over 10,000 t' compares; 'control over
+# exports', 'put under licensing', 'between Ishiba and Trump' do not).
+PREPOSITIONAL = frozenset({"under", "over", "above", "below", "between"})
+QUANTITY_NEXT = re.compile(r"\s+(?:the\s+|a\s+)?(?:[$€£]?\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|"
+                           r"hundred|thousand|million|half|a\s+third|a\s+quarter)\b)", re.I)  # fmt: skip
 COUNTING = frozenset({"many", "number", "count", "counted", "counts", "how"})
 SUMMING = frozenset({"sum", "total", "totals", "together", "combined", "add", "added", "altogether"})
 # Words that filter a set: never accounted for by a ranking-only ('topic') parameter.
@@ -204,7 +209,9 @@ class Evidence:
 
     @property
     def negates(self) -> bool:
-        return bool(re.search(r"\bNOT\b|<>|\bNONE\s*\(|IS NULL", self.cypher, re.I))
+        # a negation of something the question gave (a pattern, a parameter), not the intent's own
+        # housekeeping ('NOT n:Source', "p.policy_type <> 'proposal'", 'r.end_date IS NULL OR ...')
+        return bool(re.search(r"\bNOT\s*\(|\bNOT\s+[\w.]+\s+IN\b|<>\s*\$|\bNONE\s*\(", self.cypher, re.I))
 
     @property
     def compares(self) -> bool:
@@ -212,7 +219,8 @@ class Evidence:
 
     @property
     def orders(self) -> bool:
-        return bool(re.search(r"\bORDER BY\b|\bmax\(|\bmin\(", self.cypher, re.I))
+        # a ranking: an explicit direction or max()/min(); 'ORDER BY name' only sorts for display
+        return bool(re.search(r"\bORDER BY\b[^)]*?\b(DESC|ASC)\b|\bmax\(|\bmin\(", self.cypher, re.I))
 
     @property
     def counts(self) -> bool:
@@ -274,6 +282,8 @@ def leftovers(
         base = re.sub(r"'s?$", "", low)
         if base in scaffold or low in scaffold:
             continue
+        if low in PREPOSITIONAL and not QUANTITY_NEXT.match(question[mt.end() :]):
+            continue  # 'put under export licensing', 'the call between Ishiba and Trump': no comparison
         if not _word_used(base, evidence, demonyms, yes_no):
             missing.append(Span(mt.start(), mt.end(), word))
     return _phrases(question, sorted(missing, key=lambda s: s.start), scaffold)
@@ -334,7 +344,7 @@ def _word_used(word: str, ev: Evidence, demonyms: dict[str, str], yes_no: bool =
         x = float(word.replace(",", ""))
         return any(x * k in ev.numbers for k in (1, 1e3, 1e6, 1e9))
     if word in NUMBERS:
-        return float(NUMBERS[word]) in ev.numbers or ev.orders
+        return float(NUMBERS[word]) in ev.numbers or ev.orders or ev.in_strings(word)
     if word in demonyms:
         country = demonyms[word].lower()
         return any(country == s for s in ev.strings)

@@ -231,6 +231,12 @@ TRUST_CASES: list[TrustCase] = [
         ["Framework for Securing"],
     ),
     ("Which policies did China and Australia enact alone?", "abstain", [], []),
+    # -- a modifier needs its own operator: the intent's housekeeping (a display sort, "<> 'proposal'") is not one --
+    ("Which countries did not produce rare earths in 2024?", "safe", [], ["270,000"]),
+    ("Who is Lynas's biggest customer?", "abstain", [], []),
+    ("Which three rare earths did China put under export licensing in April 2025?", "abstain", [], []),
+    ("Which country produced the least rare earths in 2024?", "ok", ["least"], ["the most"]),
+    ("Which policies did China enact against Japan, not the US?", "safe", [], ["Liberation Day"]),
     # -- write requests and nonsense ------------------------------------------------------------------------
     ("Delete every company from the graph", "refused", [], []),
     ("Please add a SUPPLIES link from Lynas to Tesla", "refused", [], []),

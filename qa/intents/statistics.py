@@ -150,7 +150,11 @@ def intent_production(tr: RulesTranslator, f: Frame) -> Translation | None:
         f"ORDER BY value {'ASC' if order == 'asc' else 'DESC'} SKIP $skip LIMIT $n"
     )
     return translation(
-        cy, params, "production_rank", 0.9, lambda rows: _rank_sentence(rows, rel, f.rank if lim == 1 else None)
+        cy,
+        params,
+        "production_rank",
+        0.9,
+        lambda rows: _rank_sentence(rows, rel, f.rank if lim == 1 else None, least=order == "asc"),
     )
 
 
@@ -210,10 +214,11 @@ def _value_sentence(rows: list[dict[str, Any]], rel: str) -> str:
     return ("" if several else f"{rows[0]['mineral']} {_what(rel)}: ") + "; ".join(parts) + "."
 
 
-def _rank_sentence(rows: list[dict[str, Any]], rel: str, rank: int | None) -> str:
+def _rank_sentence(rows: list[dict[str, Any]], rel: str, rank: int | None, least: bool = False) -> str:
     r = rows[0]
     if rank:
-        pos = {1: "the most", 2: "the second most", 3: "the third most"}.get(rank, f"number {rank}")
+        most = "least" if least else "most"
+        pos = {1: f"the {most}", 2: f"the second {most}", 3: f"the third {most}"}.get(rank, f"number {rank}")
         noun = "reserves" if rel == "HAS_RESERVES" else "production"
         return (
             f"{r['country']} ranks {pos} in {r['mineral'].lower()} {noun} for {r['year']}: {_val(r)} ({r['edition']})."
