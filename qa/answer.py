@@ -184,7 +184,9 @@ class Asker:
             t.frame["result_entities"] = [n.uid for n in nodes][:20]
             self.history.append(t)
             del self.history[:-10]
-        if not clean or all(all(v in (None, [], "") for v in r.values()) for r in clean):
+        # a count of zero through a text filter says only that no text matched the question's words
+        zero = len(clean) == 1 and "$match" in cypher and all(v in (0, None, [], "") for v in clean[0].values())
+        if zero or not clean or all(all(v in (None, [], "") for v in r.values()) for r in clean):
             return Answer(question=question, status="no_answer", answer=t.empty or "The graph has no facts that answer this.",
                           interpretation=t.interpretation, cypher=cypher, params=t.params, columns=visible,
                           engine=t.engine, nodes=nodes, relationships=rels)  # fmt: skip

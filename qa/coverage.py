@@ -59,7 +59,7 @@ ORDERING = frozenset(SUPERLATIVE) | frozenset(ORDINALS) | {"first", "last", "lat
 PREPOSITIONAL = frozenset({"under", "over", "above", "below", "between"})
 QUANTITY_NEXT = re.compile(r"\s+(?:the\s+|a\s+)?(?:[$€£]?\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|"
                            r"hundred|thousand|million|half|a\s+third|a\s+quarter)\b)", re.I)  # fmt: skip
-COUNTING = frozenset({"many", "number", "count", "counted", "counts", "how"})
+COUNTING = frozenset({"many", "number", "count", "counted", "counts", "how", "times", "often"})
 SUMMING = frozenset({"sum", "total", "totals", "together", "combined", "add", "added", "altogether"})
 # Words that filter a set: never accounted for by a ranking-only ('topic') parameter.
 FILTER_WORDS = frozenset({"suspended", "suspension", "lifted", "paused", "force", "effect", "active", "expired",

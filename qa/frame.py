@@ -188,6 +188,7 @@ def match_words(words_: list[str], labels: Iterable[str] = (), rels: Iterable[st
     from graph.text import MONTHS
     from qa.coverage import (
         COMPARISON,
+        COUNTING,
         FILTER_WORDS,
         NEGATION,
         NOUN_LABELS,
@@ -199,7 +200,7 @@ def match_words(words_: list[str], labels: Iterable[str] = (), rels: Iterable[st
         stem,
     )  # fmt: skip
 
-    skip = COMPARISON | NEGATION | ORDERING | QUANTITY | SCAFFOLD | FILTER_WORDS | set(MONTHS)
+    skip = COMPARISON | COUNTING | NEGATION | ORDERING | QUANTITY | SCAFFOLD | FILTER_WORDS | set(MONTHS)
     out = [
         w[:7]
         for w in words_

@@ -198,6 +198,9 @@ def intent_office_dates(tr: RulesTranslator, f: Frame) -> Translation | None:
     )  # fmt: skip
 
 
+EVENT_KIND = re.compile(r"\b(phone|phoned|phone calls?|calls?|called|summit)\b")
+
+
 def intent_event(tr: RulesTranslator, f: Frame) -> Translation | None:
     """Calls, meetings and signings: who met whom, where, when."""
     t = _event(tr, f, use_place=True)
@@ -257,6 +260,10 @@ def _event(tr: RulesTranslator, f: Frame, *, use_place: bool) -> Translation | N
     if f.time and f.time.prefix:
         where.append("e.date STARTS WITH $when")
         params["when"] = f.time.prefix
+    kind = EVENT_KIND.search(f.text)
+    if kind:  # 'talk by phone', 'the Busan summit': the kind of event is a filter, not only a verb
+        where.append("toLower(e.event_type) CONTAINS $kind")
+        params["kind"] = "phone" if kind.group(1) != "summit" else "summit"
     topic = [
         t
         for t in f.tokens
