@@ -59,6 +59,7 @@ ORDERING = frozenset(SUPERLATIVE) | frozenset(ORDINALS) | {"first", "last", "lat
 PREPOSITIONAL = frozenset({"under", "over", "above", "below", "between"})
 QUANTITY_NEXT = re.compile(r"\s+(?:the\s+|a\s+)?(?:[$€£]?\d|(?:one|two|three|four|five|six|seven|eight|nine|ten|"
                            r"hundred|thousand|million|half|a\s+third|a\s+quarter)\b)", re.I)  # fmt: skip
+TIME_RELATIONS = frozenset({"before", "after", "since", "until", "till", "prior", "earlier", "later", "between"})
 COUNTING = frozenset({"many", "number", "count", "counted", "counts", "how", "times", "often"})
 SUMMING = frozenset({"sum", "total", "totals", "together", "combined", "add", "added", "altogether"})
 # Words that filter a set: never accounted for by a ranking-only ('topic') parameter.
@@ -215,7 +216,8 @@ class Evidence:
 
     @property
     def compares(self) -> bool:
-        return bool(re.search(r"(?<![-\]<])(<=|>=|<|>)(?![-\[(])", self.cypher)) or self.orders
+        # a comparison against something the question gave: '> $threshold', '< $date', '>= lr.start_date'
+        return bool(re.search(r"(?<![-\]<])(<=|>=|<|>)(?![-\[(])", self.cypher))
 
     @property
     def orders(self) -> bool:
@@ -350,6 +352,10 @@ def _word_used(word: str, ev: Evidence, demonyms: dict[str, str], yes_no: bool =
         return any(country == s for s in ev.strings)
     if word in NEGATION and ev.negates:
         return True
+    if word in ("most", "least") and ev.orders:  # superlatives rank
+        return True
+    if word in COMPARISON and word not in TIME_RELATIONS and ev.lists >= 2 and "value" in ev.names:
+        return True  # 'did Australia produce more than Myanmar': both figures, side by side
     if word in COMPARISON and ev.compares:
         return True
     if word in ORDERING and ev.orders:

@@ -241,6 +241,10 @@ TRUST_CASES: list[TrustCase] = [
     ("How many times did Ishiba and Trump talk by phone?", "ok", ["3"], ["5 events", "Summit"]),
     ("How many phone calls did Trump and Xi have?", "ok", ["2"], ["Summit"]),
     ("How many times did Trump meet Xi about tariffs on bananas?", "abstain", [], []),
+    # -- 'more than' compares: against a number, or two named entities side by side --------------------------
+    ("Which countries have more rare earth reserves than Australia?", "safe", ["China"], ["Australia 2024: 5,700,000"]),
+    ("Did Australia mine more rare earths than Myanmar in 2025?", "ok", ["29,000", "22,000"], []),
+    ("Which countries mined more than 20,000 t of rare earths in 2025?", "ok", ["China", "Australia"], ["Thailand"]),
     # -- write requests and nonsense ------------------------------------------------------------------------
     ("Delete every company from the graph", "refused", [], []),
     ("Please add a SUPPLIES link from Lynas to Tesla", "refused", [], []),
