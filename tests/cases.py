@@ -245,6 +245,19 @@ TRUST_CASES: list[TrustCase] = [
     ("Which countries have more rare earth reserves than Australia?", "safe", ["China"], ["Australia 2024: 5,700,000"]),
     ("Did Australia mine more rare earths than Myanmar in 2025?", "ok", ["29,000", "22,000"], []),
     ("Which countries mined more than 20,000 t of rare earths in 2025?", "ok", ["China", "Australia"], ["Thailand"]),
+    # -- paths in their real direction; a policy's status notes are not what it is about --------------------------
+    (
+        "How are Lynas and JOGMEC connected?",
+        "ok",
+        ["Lynas Rare Earths ←[INVESTS_IN]— JOGMEC"],
+        ["Lynas Rare Earths —[INVESTS_IN]→"],
+    ),
+    (
+        "What did the US and China agree at Busan?",
+        "safe",
+        ["Bilateral trade arrangement"],
+        ["Joint Statement on Geneva"],
+    ),
     # -- write requests and nonsense ------------------------------------------------------------------------
     ("Delete every company from the graph", "refused", [], []),
     ("Please add a SUPPLIES link from Lynas to Tesla", "refused", [], []),

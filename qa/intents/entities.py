@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from graph.ontology import NODE_BY_LABEL
+from graph.ontology import NODE_BY_LABEL, REL_IDENTITY
 from qa.frame import (
     COMPANY_NOUNS,
     DISTINCT_NODES,
@@ -145,18 +145,24 @@ def intent_path(tr: RulesTranslator, f: Frame) -> Translation | None:
     cy = (f"MATCH (a:{la} {{name: $a}}), (b:{lb} {{name: $b}}) MATCH p = (a)-[*1..3]-(b) "
           "WHERE NONE(n IN nodes(p) WHERE n:Source) AND " + DISTINCT_NODES + " "
           "RETURN [n IN nodes(p) | n.name] AS path, [r IN relationships(p) | type(r)] AS relationships, "
-          "[r IN relationships(p) | coalesce(r.detail, r.role, r.note, '')] AS details, length(p) AS hops, "
-          "reduce(s = [], r IN relationships(p) | s + coalesce(r.sources, [])) AS _src, p AS _g, reduce(s = '', n IN nodes(p) | s + '|' + coalesce(n.name, '')) AS _key ORDER BY hops, _key LIMIT 10")  # fmt: skip
-    return translation(cy, {"a": a, "b": b}, "path", 0.9,
+          "[r IN relationships(p) | coalesce(r.detail, r.role, r.note, '')] AS details, "
+          "[i IN range(0, length(p) - 1) | CASE WHEN startNode(relationships(p)[i]) = nodes(p)[i] THEN 'forward' ELSE 'back' END] AS directions, "
+          "length(p) AS hops, "
+          "reduce(s = [], r IN relationships(p) | s + coalesce(r.sources, [])) AS _src, p AS _g, reduce(s = '', n IN nodes(p) | s + '|' + coalesce(n.name, '')) AS _key, "
+          "size([r IN relationships(p) WHERE type(r) IN $stats]) AS _via_stats ORDER BY _via_stats, hops, _key LIMIT 10")  # fmt: skip
+    # chains through statistics ('both produce antimony') come after chains of deals, offices and policies
+    stats = [t for t, ident in REL_IDENTITY.items() if "year" in ident]
+    return translation(cy, {"a": a, "b": b, "stats": stats}, "path", 0.9,
               lambda rows: f"{a} and {b} are connected: " + "; ".join(
-                  " → ".join(_path_steps(r)) for r in rows[:3]) + ".", used=PATH_WORDS | {"between"},
+                  " ".join(_path_steps(r)) for r in rows[:3]) + ".", used=PATH_WORDS | {"between"},
               empty=f"No chain of up to three relationships links {a} and {b} in the graph.")  # fmt: skip
 
 
 def _path_steps(r: dict[str, Any]) -> list[str]:
+    """'Apple ←[SUPPLIES]— MP Materials': each relationship in its real direction."""
     out = [str(r["path"][0])]
-    for rel, node in zip(r["relationships"], r["path"][1:]):
-        out.append(f"[{rel}] {node}")
+    for rel, node, way in zip(r["relationships"], r["path"][1:], r.get("directions") or []):
+        out.append(f"—[{rel}]→ {node}" if way == "forward" else f"←[{rel}]— {node}")
     return out
 
 

@@ -124,8 +124,9 @@ def intent_policy(tr: RulesTranslator, f: Frame) -> Translation | None:
     topic = list(dict.fromkeys(topic + facilities))  # 'Mt Weld' dysprosium: a policy whose text names the site
     if topic:  # the policies whose text says what the question says ('fentanyl', 'Geneva', 'framework')
         params["match"] = topic
+        # what the policy is and does; not its status notes ("superseded by the Busan arrangement" is about another)
         where.append(text_filter(["p.name", "p.description", "p.date_text", "p.policy_type", "p.scope", "p.minerals_text",
-                                  "p.enacting_body", "p.status_text"]))  # fmt: skip
+                                  "p.enacting_body"]))  # fmt: skip
     body = " ".join(matches) + (" WHERE " + " AND ".join(where) if where else "")
     body = body.replace(" WHERE cm.name IN $minerals WHERE ", " WHERE cm.name IN $minerals AND ")
     if re.search(r"\b(which|what) (countries|nations)\b", f.text):
