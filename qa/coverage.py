@@ -352,6 +352,8 @@ def _word_used(word: str, ev: Evidence, demonyms: dict[str, str], yes_no: bool =
         return any(country == s for s in ev.strings)
     if word in NEGATION and ev.negates:
         return True
+    if word in ("both", "each") and len(re.findall(r"\{name: \$\w+\}", ev.cypher)) >= 2:
+        return True  # 'both A and B': each one matched in its own pattern
     if word in ("most", "least") and ev.orders:  # superlatives rank
         return True
     if word in COMPARISON and word not in TIME_RELATIONS and ev.lists >= 2 and "value" in ev.names:

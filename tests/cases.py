@@ -258,6 +258,10 @@ TRUST_CASES: list[TrustCase] = [
         ["Bilateral trade arrangement"],
         ["Joint Statement on Geneva"],
     ),
+    # -- 'A and B' covers each; 'A or B' either ---------------------------------------------------------------------
+    ("Which policies cover both gallium and germanium?", "ok", ["5 policies"], []),
+    ("Which policies cover gallium or germanium?", "ok", ["6 policies"], []),
+    ("Which events did both Trump and Takaichi attend?", "ok", ["2025-10-28"], ["Xi Jinping"]),
     # -- write requests and nonsense ------------------------------------------------------------------------
     ("Delete every company from the graph", "refused", [], []),
     ("Please add a SUPPLIES link from Lynas to Tesla", "refused", [], []),

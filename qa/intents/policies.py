@@ -106,6 +106,10 @@ def intent_policy(tr: RulesTranslator, f: Frame) -> Translation | None:
     if mins and not (ask_minerals and mins == ["Rare earths"]):
         matches.append("MATCH (p)-[:COVERS]->(cm:Mineral) WHERE cm.name IN $minerals")
         params["minerals"] = mins
+        if len(mins) > 1 and not re.search(r"\b(or|either|any)\b", f.text):
+            for i, m in enumerate(mins):  # 'gallium and germanium': a policy that covers each of them
+                matches.insert(len(matches) - 1, f"MATCH (p)-[:COVERS]->(:Mineral {{name: $every{i}}})")
+                params[f"every{i}"] = m
     if f.time and f.time.prefix:
         where.append("(p.date_announced STARTS WITH $when OR p.date_effective STARTS WITH $when)")
         params["when"] = f.time.prefix
