@@ -115,7 +115,8 @@ def neighbourhood(
     frontier = list(nodes.values())
     truncated = False
     type_filter = " AND type(r) IN $types" if rel_types else ""
-    for _ in range(max(1, min(MAX_DEPTH, depth))):
+    hops = max(1, min(MAX_DEPTH, depth))
+    for hop in range(hops):
         nxt: dict[str, GNode] = {}
         by_label: dict[str, list[str]] = {}
         for n in frontier:
@@ -135,6 +136,9 @@ def neighbourhood(
         nodes.update(nxt)
         frontier = list(nxt.values())
         if not frontier:
+            break
+        if len(nodes) >= limit and hop < hops - 1:  # full: a further hop could add no node, only links among them
+            truncated = True
             break
     return _with_sources(store, list(nodes.values()), list(rels.values()), truncated)
 
@@ -172,13 +176,10 @@ def _hop_rows(
 ) -> tuple[list[dict[str, Any]], bool]:
     """The rows (n, r, m) of one hop from `label` nodes, at most `budget` of them; and whether some were left out."""
     k = key_of(label)
-    base = f"MATCH (n:{label})-[r]-(m) WHERE n.{k} IN $keys AND NOT m:Source"
-    rows = store.run(
-        f"{base}{type_filter} RETURN n, r, m LIMIT $cap", {"keys": keys, "types": rel_types or [], "cap": budget + 1}
-    )
-    if len(rows) <= budget:
-        return rows, False
-    degrees = degree_by_type(store, label, keys, rel_types)
+    degrees = degree_by_type(store, label, keys, rel_types)  # counted in the engine: no rows travel
+    if sum(degrees.values()) <= budget:
+        base = f"MATCH (n:{label})-[r]-(m) WHERE n.{k} IN $keys AND NOT m:Source"
+        return store.run(f"{base}{type_filter} RETURN n, r, m", {"keys": keys, "types": rel_types or []}), False
     share = _fair_shares(degrees, budget)
     out: list[dict[str, Any]] = []
     for t, n in share.items():

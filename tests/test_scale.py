@@ -103,7 +103,12 @@ def test_translations_are_the_same_with_the_stored_index(store) -> None:  # noqa
         a, b = new.translate(q, []), old.translate(q, [])
         assert (a is None) == (b is None), q
         if a is not None and b is not None:
-            assert (a.cypher, a.params, a.intent, a.not_understood) == (b.cypher, b.params, b.intent, b.not_understood), q
+            assert (a.cypher, a.params, a.intent, a.not_understood) == (
+                b.cypher,
+                b.params,
+                b.intent,
+                b.not_understood,
+            ), q
             assert _ment(a.linked) == _ment(b.linked), q
 
 
@@ -136,7 +141,11 @@ def test_writes_mark_the_index_stale_and_the_next_reader_rebuilds(empty_store) -
     batch.node("Country", "Ruritania")
     write_batch(empty_store, batch)
     assert open_index(empty_store).resolve("Ruritania") is not None
-    assert index_path(empty_store).parent == Path(empty_store.index_path).parent if hasattr(empty_store, "index_path") else True
+    assert (
+        index_path(empty_store).parent == Path(empty_store.index_path).parent
+        if hasattr(empty_store, "index_path")
+        else True
+    )
 
 
 def test_an_unreadable_index_file_is_rebuilt(empty_store) -> None:  # noqa: ANN001
