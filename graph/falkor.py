@@ -76,7 +76,13 @@ class FalkorStore:
             raise StoreUnavailable(f"lost the connection to the embedded FalkorDB server: {e}") from e
         header = [h[1] if isinstance(h, (list, tuple)) else h for h in (res.header or [])]
         self._ids = {}
-        return [{col: self._convert(v) for col, v in zip(header, row)} for row in res.result_set]
+        out = []
+        for row in res.result_set:
+            for v in row:  # nodes first, so a relationship finds its far node in the row (no lookup query)
+                if isinstance(v, Node):
+                    self._convert(v)
+            out.append({col: self._convert(v) for col, v in zip(header, row)})
+        return out
 
     def _ro_capped(self, cypher: str, params: dict[str, Any] | None, timeout_ms: int | None, cap: int) -> QueryResult:
         """GRAPH.RO_QUERY with only the first `cap` rows parsed (the server sends them all; we read N).
@@ -100,6 +106,8 @@ class FalkorStore:
 
     def _convert(self, v: Any) -> Any:
         if isinstance(v, Node):
+            if v.id is not None and v.id in self._ids:
+                return self._ids[v.id]
             node = GNode(tuple(v.labels or ()), dict(v.properties))
             if v.id is not None:
                 self._ids[v.id] = node
@@ -130,8 +138,8 @@ class FalkorStore:
     def write_rows(self, cypher: str, rows: Sequence[dict[str, Any]], batch_size: int = 500) -> int:
         n = 0
         for batch in batched(rows, batch_size):
-            self.run(cypher, {"rows": list(batch)})  # one GRAPH.QUERY: atomic
-            n += len(batch)
+            res = self.run(cypher, {"rows": list(batch)})  # one GRAPH.QUERY: atomic
+            n += _engine_count(res, len(batch))
         return n
 
     def explain(self, cypher: str, params: dict[str, Any] | None = None) -> str:
@@ -193,3 +201,8 @@ class FalkorStore:
             pass
         if self.handle.started_here:
             embedded.stop(self.data_dir)
+
+
+def _engine_count(res: list[dict[str, Any]], sent: int) -> int:
+    """What the engine counted, when the query returns `count(*) AS c`; else the rows sent."""
+    return int(res[0]["c"]) if len(res) == 1 and "c" in res[0] else sent

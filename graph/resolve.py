@@ -81,14 +81,13 @@ class EntityIndex:
         """The entity a whole string names (exact after normalisation, then fuzzy if asked)."""
         key = norm_key(text)
         wanted = tuple(labels) if labels else None
-        hit = self._pick(self._by_key.get(key, []), wanted)
+        hit = self._pick(self._ents(key), wanted)
         if hit and self._case_ok(key, text.strip()):
             return hit
         if fuzzy and len(key) >= 4:
-            keys = [k for k in self._keys() if wanted is None or self._pick(self._by_key[k], wanted)]
-            best = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=86)
+            best = process.extractOne(key, self._resolve_pool(key, wanted), scorer=fuzz.ratio, score_cutoff=86)
             if best:
-                return self._pick(self._by_key[best[0]], wanted)
+                return self._pick(self._ents(best[0]), wanted)
         return None
 
     def find_mentions(self, text: str, labels: Iterable[str] | None = None, *, fuzzy: bool = False) -> list[Mention]:
@@ -99,7 +98,12 @@ class EntityIndex:
             for m in WORD.finditer(text)
         ]
         taken = [False] * len(tokens)
-        found = self._scan(text, tokens, taken, range(min(self._max_tokens, len(tokens)), 0, -1), wanted, self._exact)
+        self._prefetch(
+            norm_key(text[tokens[i][1] : tokens[i + n - 1][2]])
+            for n in range(1, min(self.max_tokens, len(tokens)) + 1)
+            for i in range(len(tokens) - n + 1)
+        )
+        found = self._scan(text, tokens, taken, range(min(self.max_tokens, len(tokens)), 0, -1), wanted, self._exact)
         if fuzzy:
             found += self._scan(text, tokens, taken, (3, 2, 1), wanted, self._fuzzy)
         return sorted(found, key=lambda m: m.start)
@@ -121,24 +125,49 @@ class EntityIndex:
                 taken[i : i + n] = [True] * n
         return out
 
+    # -- storage: the in-memory maps here; graph.entity_index.StoredIndex reads a file instead ---------
+    @property
+    def max_tokens(self) -> int:
+        return self._max_tokens
+
+    def _ents(self, key: str) -> list[Entity]:
+        return self._by_key.get(key, [])
+
+    def _prefetch(self, keys: Iterable[str]) -> None:
+        """A hint: these keys are about to be looked up (a stored index reads them in one query)."""
+
+    def _is_free(self, key: str) -> bool:
+        return key in self._free
+
+    def _case_surfaces(self, key: str) -> set[str]:
+        return self._case.get(key, set())
+
+    def _resolve_pool(self, key: str, wanted: tuple[str, ...] | None) -> list[str]:
+        """Keys `resolve` may fuzzy-match `key` to (naming an entity of a wanted label), in index order."""
+        return [k for k in self._keys() if wanted is None or self._pick(self._by_key[k], wanted)]
+
+    def _fuzzy_pool_for(self, key: str) -> list[str]:
+        """Keys a mention may fuzzy-match: case-insensitive ones of at least 5 characters, in index order."""
+        if self._fuzzy_pool is None:
+            self._fuzzy_pool = [k for k in self._keys() if len(k) >= 5 and k in self._free]
+        return self._fuzzy_pool
+
     def _exact(self, key: str, surface: str) -> tuple[list[Entity], float]:
-        ents = self._by_key.get(key, [])
+        ents = self._ents(key)
         return (ents if ents and self._case_ok(key, surface) else []), 100.0
 
     def _fuzzy(self, key: str, surface: str) -> tuple[list[Entity], float]:
         parts = key.split()
         if len(key) < 5 or parts[0] in COMMON_WORDS or parts[-1] in COMMON_WORDS:
             return [], 0.0
-        if self._fuzzy_pool is None:
-            self._fuzzy_pool = [k for k in self._keys() if len(k) >= 5 and k in self._free]
-        best = process.extractOne(key, self._fuzzy_pool, scorer=fuzz.ratio, score_cutoff=82)
+        best = process.extractOne(key, self._fuzzy_pool_for(key), scorer=fuzz.ratio, score_cutoff=82)
         if not best or abs(len(best[0]) - len(key)) > 2 or best[0][:1] != key[:1]:
             return [], 0.0
-        return self._by_key[best[0]], float(best[1])
+        return self._ents(best[0]), float(best[1])
 
     def _case_ok(self, key: str, surface: str) -> bool:
         surface = re.sub(r"['’]s$", "", surface).replace(".", "")
-        return key in self._free or surface in self._case.get(key, ())
+        return self._is_free(key) or surface in self._case_surfaces(key)
 
     def _keys(self) -> list[str]:
         if self._fuzzy_keys is None:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph.entity_index import mark_changed
 from graph.errors import IngestError
 from graph.ontology import NODE_BY_LABEL, REL_BY_TYPE, REL_IDENTITY, key_of, rel_allowed
 from graph.store import GraphStore
@@ -25,6 +26,7 @@ class RelRecord:
     start: tuple[str, str]  # (label, key value)
     end: tuple[str, str]
     props: dict[str, Any] = field(default_factory=dict)
+    origin: str = ""  # where the input stated it ('relationships.csv, line 12'), for error messages
 
     def identity(self) -> tuple:
         ident = tuple(self.props.get(p) for p in REL_IDENTITY.get(self.type, ()))
@@ -47,14 +49,14 @@ class GraphBatch:
         _merge_props(cur, props)
         return ref
 
-    def rel(self, type_: str, start: tuple[str, str], end: tuple[str, str], **props: Any) -> None:
+    def rel(self, type_: str, start: tuple[str, str], end: tuple[str, str], *, origin: str = "", **props: Any) -> None:
         if type_ not in REL_BY_TYPE:
             raise IngestError(f"unknown relationship type {type_!r}")
         if not rel_allowed(type_, start[0], end[0]):
             raise IngestError(f"the ontology does not allow ({start[0]})-[:{type_}]->({end[0]})")
         if start == end:
             return
-        rec = RelRecord(type_, start, end, {})
+        rec = RelRecord(type_, start, end, {}, origin)
         _merge_props(rec.props, props)
         cur = self.rels.get(rec.identity())
         if cur is None:
@@ -87,15 +89,24 @@ def write_batch(
     batch_size: int = 500,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[int, int]:
-    """MERGE every node, then every relationship, in batches; returns (nodes, relationships) written."""
+    """MERGE every node, then every relationship, in batches; returns (nodes, relationships) as the engine counted them.
+
+    A relationship whose endpoint is neither in the batch nor in the graph is an IngestError naming it
+    (raised before anything is written), never a silent drop of the MATCH that finds no node.
+    """
+    check_endpoints(store, batch)
+    if batch.nodes:
+        mark_changed(store)  # the stored entity index (graph/entity_index.py) is rebuilt by its next reader
     by_label: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for (label, key), props in batch.nodes.items():
         by_label[label].append({"key": key, "props": _scalar_props(props), "lists": _list_props(props)})
     n_nodes = 0
     for label, rows in by_label.items():
         k = key_of(label)
-        cypher = f"UNWIND $rows AS row MERGE (n:{label} {{{k}: row.key}}) SET n += row.props " + _union_set(
-            "n", "row.lists"
+        cypher = (
+            f"UNWIND $rows AS row MERGE (n:{label} {{{k}: row.key}}) SET n += row.props "
+            + _union_set("n", "row.lists")
+            + " RETURN count(n) AS c"
         )
         n_nodes += store.write_rows(cypher, rows, batch_size)
         if progress:
@@ -119,12 +130,58 @@ def write_batch(
         ident_map = "{" + ", ".join(f"{p}: row.ident.{p}" for p in idents) + "}" if idents else ""
         cypher = (
             f"UNWIND $rows AS row MATCH (a:{sl} {{{key_of(sl)}: row.a}}) MATCH (b:{el} {{{key_of(el)}: row.b}}) "
-            f"MERGE (a)-[r:{t} {ident_map}]->(b) SET r += row.props " + _union_set("r", "row.lists")
+            f"MERGE (a)-[r:{t} {ident_map}]->(b) SET r += row.props "
+            + _union_set("r", "row.lists")
+            + " RETURN count(r) AS c"
         )
-        n_rels += store.write_rows(cypher, rows, batch_size)
+        written = store.write_rows(cypher, rows, batch_size)
+        if written != len(rows):  # an endpoint vanished between the check and the write (a concurrent delete)
+            raise IngestError(
+                f"{len(rows) - written} of {len(rows)} ({sl})-[:{t}]->({el}) relationships found no endpoint"
+            )
+        n_rels += written
         if progress:
             progress(len(rows))
     return n_nodes, n_rels
+
+
+def check_endpoints(store: GraphStore, batch: GraphBatch, *, chunk: int = 5000) -> None:
+    """Raise IngestError when a relationship's start or end node is neither in the batch nor in the graph."""
+    outside: dict[tuple[str, str], RelRecord] = {}
+    for rec in batch.rels.values():
+        for ref in (rec.start, rec.end):
+            if ref not in batch.nodes and ref not in outside:
+                outside[ref] = rec
+    if not outside:
+        return
+    by_label: dict[str, list[str]] = defaultdict(list)
+    for label, key in outside:
+        by_label[label].append(key)
+    missing: list[tuple[str, str]] = []
+    for label, keys in by_label.items():
+        k = key_of(label)
+        for i in range(0, len(keys), chunk):
+            part = keys[i : i + chunk]
+            found = {
+                r["k"] for r in store.run(f"MATCH (n:{label}) WHERE n.{k} IN $keys RETURN n.{k} AS k", {"keys": part})
+            }
+            missing += [(label, x) for x in part if x not in found]
+    if missing:
+        n_rels = (
+            sum(1 for rec in batch.rels.values() if rec.start in missing or rec.end in missing)
+            if len(missing) < 1000
+            else None
+        )
+        first = outside[missing[0]]
+        where = f" ({first.origin})" if first.origin else ""
+        shown = ", ".join(f"{label} {key!r}" for label, key in missing[:5])
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        raise IngestError(
+            f"{len(missing)} relationship endpoint(s) are not nodes of the input or the graph: {shown}{more}; e.g. "
+            f"({first.start[0]} {first.start[1]!r})-[:{first.type}]->({first.end[0]} {first.end[1]!r}){where}"
+            + (f"; {n_rels} relationship(s) would be lost" if n_rels is not None else "")
+            + ". Nothing was written."
+        )
 
 
 def _scalar_props(props: dict[str, Any]) -> dict[str, Any]:

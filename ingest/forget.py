@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from graph.entity_index import mark_changed
 from graph.errors import IngestError
 
 
@@ -75,4 +76,5 @@ def forget_source(store: Any, source_id: str) -> ForgetReport:
         p,
     )[0]["n"]
     store.run("MATCH (s:Source {id: $sid}) DETACH DELETE s", p)
+    mark_changed(store)
     return ForgetReport(source_id, rows[0]["title"] or source_id, rel_del, rel_kept, node_del, node_kept, sentences)

@@ -12,7 +12,8 @@ from __future__ import annotations
 import logging
 import re
 
-from graph.resolve import Entity, EntityIndex, Mention, index_from_store
+from graph.entity_index import open_index
+from graph.resolve import Entity, EntityIndex, Mention
 from graph.store import GraphStore
 from qa.coverage import EDITION_RE, Evidence, leftovers
 from qa.frame import LINK_LABELS, VOCAB, Frame
@@ -64,22 +65,13 @@ def as_question(text: str) -> str:
 class RulesTranslator:
     def __init__(self, store: GraphStore) -> None:
         self.store = store
-        self.index: EntityIndex = index_from_store(store)
-        self.demonyms = {
-            r["d"].lower(): r["name"]
-            for r in store.run("MATCH (c:Country) WHERE c.demonym IS NOT NULL RETURN c.name AS name, c.demonym AS d")
-        }
+        # the stored index (graph/entity_index.py): no graph scan at start-up, whatever the graph's size
+        index = open_index(store)
+        self.index: EntityIndex = index
+        self.demonyms = index.demonyms()
         # 'Washington placed tariffs': a capital that acts (not a place: 'in Washington') stands for its country
-        self.capitals = {
-            r["cap"]: r["name"]
-            for r in store.run("MATCH (c:Country) WHERE c.capital IS NOT NULL RETURN c.name AS name, c.capital AS cap")
-        }
-        self.person_country = {
-            r["name"]: r["country"]
-            for r in store.run(
-                "MATCH (o:Official) WHERE o.country IS NOT NULL RETURN o.name AS name, o.country AS country"
-            )
-        }
+        self.capitals = index.capitals()
+        self.person_country = index.person_country()
 
     # -- parsing -------------------------------------------------------------------------
     def parse(self, question: str) -> Frame:

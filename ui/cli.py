@@ -60,9 +60,18 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
             report = ingest_articles(store, articles, dry_run=args.dry_run, settings=settings)
             print(report.render())
+        if not args.dry_run:
+            _refresh_index(store)
     finally:
         store.close()
     return 0
+
+
+def _refresh_index(store) -> None:  # noqa: ANN001
+    """Rebuild the stored entity index after a write, so the next process starts without reading the graph."""
+    from graph.entity_index import refresh
+
+    refresh(store)
 
 
 def _apply_review(args: argparse.Namespace, settings: Settings) -> int:
@@ -205,11 +214,12 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         else:
             if not args.entity:
                 raise RekgError("give --entity NAME or --question TEXT")
-            sub = subgraph_for_entity(store, args.entity, depth=args.depth)
+            sub = subgraph_for_entity(store, args.entity, depth=args.depth, limit=args.limit)
         out = export_to_file(sub, args.format, Path(args.out))
     finally:
         store.close()
-    print(f"wrote {out} ({len(sub.nodes)} nodes, {len(sub.relationships)} relationships, {args.format})")
+    cut = f"; cut at --limit {args.limit}: more neighbours exist" if sub.truncated else ""
+    print(f"wrote {out} ({len(sub.nodes)} nodes, {len(sub.relationships)} relationships, {args.format}{cut})")
     return 0
 
 
@@ -219,6 +229,7 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     store = _store(settings)
     try:
         n, r = import_file(store, Path(args.path))
+        _refresh_index(store)
     finally:
         store.close()
     print(f"imported {n} nodes and {r} relationships from {args.path}")
@@ -275,6 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--entity", help="entity name or alias")
     s.add_argument("--question", help="export the subgraph behind this question's answer")
     s.add_argument("--depth", type=int, default=1, help="hops around the entity (default 1)")
+    s.add_argument("--limit", type=int, default=500, help="at most this many entity nodes (default 500)")
     s.add_argument("--format", choices=["json", "graphml", "csv", "cypher"], default="json", help="file format")
     s.add_argument("--out", required=True, help="output path")
     s.set_defaults(fn=cmd_export)
