@@ -217,6 +217,7 @@ NODES: tuple[NodeType, ...] = (
             Prop("end_date", "date", "ISO date of the last day, for multi-day events"),
             Prop("location", "string", "where it took place", ("where", "location")),
             Prop("duration", "string", "how long, as stated", ("duration", "how long")),
+            Prop("duration_minutes", "int", "the first length stated in `duration`, in minutes"),
             Prop("topics", "string", "topics discussed", ("topics",)),
             Prop("description", "string", "what happened"),
             Prop("date_confidence", "string", "high | medium, as the dataset rates the date"),

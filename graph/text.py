@@ -151,3 +151,31 @@ def split_top(text: str, seps: str = ";") -> list[str]:
 
 def strip_parens(text: str) -> str:
     return re.sub(r"\s*\([^)]*\)", "", text).strip()
+
+
+_WORDS = "one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty sixty seventy eighty ninety"
+_DURATION_NUMBER = r"(\d+(?:\.\d+)?|an?|" + "|".join(_WORDS.split()) + ")"
+_UNIT_MINUTES = {"minute": 1, "min": 1, "hour": 60, "hr": 60, "day": 1440}
+_WORD_NUMBER = {"a": 1, "an": 1} | dict(
+    zip(_WORDS.split(), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 15, 20, 30, 40, 50, 60, 70, 80, 90], strict=True)
+)
+DURATION_RE = re.compile(
+    rf"\b{_DURATION_NUMBER}\s*(minute|min|hour|hr|day)s?\b(?:\s+and\s+a\s+half)?(?:\s+(\d+)\s*(?:minutes?|mins?)\b)?",
+    re.I,
+)
+
+
+def duration_minutes(text: str) -> int | None:
+    """The first length of time stated, in minutes: '~90 minutes' 90, '~1 hour 40 minutes' 100, 'an hour and a
+    half' 90, '2 days' 2880. Events store it so questions can compare lengths ('calls longer than an hour')."""
+    half = re.search(r"\b(half|a quarter of) an? hour\b", text or "", re.I)
+    m = DURATION_RE.search(text or "")
+    if half and (not m or half.start() < m.start()):
+        return 30 if half.group(1).lower() == "half" else 15
+    if not m:
+        return None
+    raw = m.group(1).lower()
+    n = float(raw) if raw[0].isdigit() else _WORD_NUMBER[raw]
+    unit = _UNIT_MINUTES[m.group(2).lower()]
+    total = n * unit + (unit / 2 if "half" in m.group(0).lower() else 0) + (int(m.group(3)) if m.group(3) else 0)
+    return round(total)

@@ -14,7 +14,16 @@ from pathlib import Path
 
 from graph.errors import IngestError
 from graph.resolve import COMMON_WORDS, EntityIndex
-from graph.text import latest_date, norm_key, parse_date, parse_number, source_id, split_top, strip_parens
+from graph.text import (
+    duration_minutes,
+    latest_date,
+    norm_key,
+    parse_date,
+    parse_number,
+    source_id,
+    split_top,
+    strip_parens,
+)
 from ingest.batch import GraphBatch
 from ingest.csvfiles import ORDER, read_csv
 from ingest.vocab import APPLICATION_ALIASES, APPLICATIONS, STAGES, match_vocab, policy_category, policy_status
@@ -635,7 +644,8 @@ def _events(ctx: _Ctx, row: dict[str, str]) -> None:
     )
     ref = ctx.batch.node(
         "Event", row["event_id"], name=title, event_type=etype, date=date, end_date=end,
-        location=row["location"] or None, duration=row["duration"] or None, topics=row["topics"] or None,
+        location=row["location"] or None, duration=row["duration"] or None,
+        duration_minutes=duration_minutes(row["duration"]), topics=row["topics"] or None,
         description=row["description"] or None, date_confidence=row["date_confidence"] or None, sources=src,
     )  # fmt: skip
     for party, note in parties:

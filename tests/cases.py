@@ -262,6 +262,22 @@ TRUST_CASES: list[TrustCase] = [
     ("Which policies cover both gallium and germanium?", "ok", ["5 policies"], []),
     ("Which policies cover gallium or germanium?", "ok", ["6 policies"], []),
     ("Which events did both Trump and Takaichi attend?", "ok", ["2025-10-28"], ["Xi Jinping"]),
+    # -- lengths of events, in minutes: 'for about an hour and a half', 'longer than an hour' ----------------------
+    ("When did Trump and Xi talk by phone for about ninety minutes?", "safe", ["2025-06-05"], ["2025-01-17"]),
+    (
+        "On what date did Trump and Xi have a phone call of about an hour and a half?",
+        "ok",
+        ["2025-06-05"],
+        ["2025-01-17"],
+    ),
+    (
+        "Which calls between Ishiba and Trump lasted less than half an hour?",
+        "ok",
+        ["2025-05-29", "2025-06-13"],
+        ["2025-05-23"],
+    ),
+    ("Which events lasted two days?", "ok", ["Negotiation round"], ["Phone call"]),
+    ("Which events lasted about three weeks?", "abstain", [], []),
     # -- write requests and nonsense ------------------------------------------------------------------------
     ("Delete every company from the graph", "refused", [], []),
     ("Please add a SUPPLIES link from Lynas to Tesla", "refused", [], []),

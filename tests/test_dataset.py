@@ -162,3 +162,15 @@ def test_reset_starts_from_empty(empty_store):
     empty_store.run("CREATE (:Country {name: 'Atlantis', sources: ['x']})")
     ingest_dataset(empty_store, reset=True)
     assert empty_store.run("MATCH (c:Country {name: 'Atlantis'}) RETURN count(c) AS c")[0]["c"] == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [("~90 minutes", 90), ("~1 hour 40 minutes", 100), ("an hour and a half", 90), ("2 days", 2880),
+     ("over 2 hours (Friday morning)", 120), ("about half an hour", 30), ("Trump ~50 min; then ~75 min", 50),
+     ("Cabinet Room, White House", None), ("", None)],
+)  # fmt: skip
+def test_duration_minutes_reads_the_first_length_stated(text: str, minutes: int | None) -> None:
+    from graph.text import duration_minutes
+
+    assert duration_minutes(text) == minutes

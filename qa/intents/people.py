@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from graph.text import DURATION_RE, duration_minutes
 from qa.frame import (
     PERSON_ORG,
     Frame,
@@ -198,6 +199,39 @@ def intent_office_dates(tr: RulesTranslator, f: Frame) -> Translation | None:
     )  # fmt: skip
 
 
+LONGER = re.compile(r"\b(longer than|more than|over|at least|upwards of)\s+$")
+SHORTER = re.compile(r"\b(shorter than|less than|under|at most|within)\s+$")
+
+
+def _length_asked(text: str) -> tuple[int, int, set[str]] | None:
+    """A length of time in the question and how it bounds the event: ('for about an hour and a half') 72-108
+    minutes, ('longer than an hour') 61 and up, ('less than half an hour') up to 29; and the words it used."""
+    m = re.search(r"\b(?:half|a quarter of) an? hour\b", text) or DURATION_RE.search(text)
+    if not m:
+        return None
+    minutes = duration_minutes(m.group(0))
+    if minutes is None:
+        return None
+    before = text[: m.start()]
+    used = set(re.findall(r"[a-z0-9.]+", m.group(0))) | {
+        "long",
+        "lasted",
+        "lasting",
+        "last",
+        "for",
+        "about",
+        "around",
+        "roughly",
+        "approximately",
+        "some",
+    }
+    if longer := LONGER.search(before):
+        return minutes + 1, 10**7, used | set(longer.group(1).split())
+    if shorter := SHORTER.search(before):
+        return 0, minutes - 1, used | set(shorter.group(1).split())
+    return round(minutes * 0.8), round(minutes * 1.2), used  # a stated length is approximate
+
+
 EVENT_KIND = re.compile(r"\b(phone|phoned|phone calls?|calls?|called|summit)\b")
 
 
@@ -217,7 +251,7 @@ def _event(tr: RulesTranslator, f: Frame, *, use_place: bool) -> Translation | N
     if (
         not f.has(EVENT_WORDS)
         and not (place and f.wh == "who" and (f.ents("Official") or represented))
-        and not (happened and f.time)
+        and not (happened and (f.time or _length_asked(f.text)))
     ):
         return None
     people = f.ents("Official", "Company", "Organization")
@@ -233,7 +267,8 @@ def _event(tr: RulesTranslator, f: Frame, *, use_place: bool) -> Translation | N
         if m2 and not any(m2.start(1) <= x.start < m2.end(1) and x.entity.label in PERSON_ORG for x in f.mentions):
             loc = m2.group(1).strip()
             countries = [c for c in countries if c.surface != loc]
-    if not people and not countries and not loc and not (happened and f.time):
+    length = _length_asked(f.text)
+    if not people and not countries and not loc and not (happened and f.time) and not (happened and length):
         return None
     params: dict[str, Any] = {}
     matches = []
@@ -260,6 +295,11 @@ def _event(tr: RulesTranslator, f: Frame, *, use_place: bool) -> Translation | N
     if f.time and f.time.prefix:
         where.append("e.date STARTS WITH $when")
         params["when"] = f.time.prefix
+    dur_used: set[str] = set()
+    if length:  # 'for about an hour and a half', 'calls longer than an hour': the stated length, in minutes
+        lo, hi, dur_used = length
+        where.append("e.duration_minutes IS NOT NULL AND e.duration_minutes >= $dmin AND e.duration_minutes <= $dmax")
+        params["dmin"], params["dmax"] = lo, hi
     kind = EVENT_KIND.search(f.text)
     if kind:  # 'talk by phone', 'the Busan summit': the kind of event is a filter, not only a verb
         where.append("toLower(e.event_type) CONTAINS $kind")
@@ -272,7 +312,7 @@ def _event(tr: RulesTranslator, f: Frame, *, use_place: bool) -> Translation | N
     # names the query matches as nodes are not topic words; a mineral or application named in an event's
     # topic ('the critical minerals and rare earths framework') is only in its text
     linked = [x.surface for x in f.mentions if x.entity.label not in ("Mineral", "Application")]
-    topic = [t for t in topic if not any(t in norm.lower() for norm in linked)]
+    topic = [t for t in topic if not any(t in norm.lower() for norm in linked) and t not in dur_used]
     topic = match_words(
         [t for t in topic if t in words(f.masked)],
         ["Event", "Official", "Country", "Company", "Organization"],
@@ -290,6 +330,7 @@ def _event(tr: RulesTranslator, f: Frame, *, use_place: bool) -> Translation | N
             "event_count",
             0.88,
             lambda rows: f"{rows[0]['events']} events: " + "; ".join(rows[0]["examples"][:5]) + ".",
+            used=dur_used,
         )
     if f.wh == "when" or (f.wh in ("what", "") and "date" in f.tokens):
         first = re.search(r"\b(first|earliest)\b", f.text)
@@ -303,7 +344,7 @@ def _event(tr: RulesTranslator, f: Frame, *, use_place: bool) -> Translation | N
             topic = []
         cy = (f"{body} RETURN e.name AS event, e.date AS date, e.end_date AS end_date, e.event_type AS type, e.location AS location, "
               "e.duration AS duration, e.sources AS _src, e AS _e" + (" LIMIT 1" if first or last else " ORDER BY date"))  # fmt: skip
-        return translation(cy, params, "event_when", 0.9, lambda rows: "; ".join(f"{r['event']}: {r['date']}" + (f" in {r['location']}" if r['location'] else "") for r in rows[:3]) + ".")  # fmt: skip
+        return translation(cy, params, "event_when", 0.9, lambda rows: "; ".join(f"{r['event']}: {r['date']}" + (f" in {r['location']}" if r['location'] else "") for r in rows[:3]) + ".", used=dur_used)  # fmt: skip
     if f.wh in ("who", "whom") or re.search(
         r"\bwith whom\b|\bwho\b|\b(which|what) (\w+ )?(officials|people|leaders|participants|ministers|persons)\b",
         f.text,
@@ -322,8 +363,8 @@ def _event(tr: RulesTranslator, f: Frame, *, use_place: bool) -> Translation | N
               "e.sources AS _src, o AS _o, pa AS _r, e AS _e ORDER BY "
               + ("CASE WHEN toLower(coalesce(note, '')) CONTAINS 'scheduled' THEN 0 ELSE 1 END, " if re.search(r"\b(scheduled|due|will|plan\w*)\b", f.text) else "")
               + "date")  # fmt: skip
-        return translation(cy, params, "event_who", 0.9, lambda rows: join(list(dict.fromkeys(r["participant"] for r in rows)), 20) + " (" + "; ".join(sorted({f"{r['event']}" for r in rows})[:4]) + ").")  # fmt: skip
+        return translation(cy, params, "event_who", 0.9, lambda rows: join(list(dict.fromkeys(r["participant"] for r in rows)), 20) + " (" + "; ".join(sorted({f"{r['event']}" for r in rows})[:4]) + ").", used=dur_used)  # fmt: skip
     cy = (f"{body} RETURN e.name AS event, e.date AS date, e.event_type AS type, e.location AS location, e.duration AS duration, "
           "e.topics AS topics, [(x)-[:PARTICIPATED_IN]->(e) WHERE x:Official | x.name] AS participants, e.sources AS _src, e AS _e ORDER BY date")  # fmt: skip
     return translation(cy, params, "event_list", 0.75, lambda rows: f"{len(rows)} events: " + "; ".join(
-        f"{r['event']}" + (f", {r['duration']}" if r["duration"] else "") for r in rows[:8]) + ".")  # fmt: skip
+        f"{r['event']}" + (f", {r['duration']}" if r["duration"] else "") for r in rows[:8]) + ".", used=dur_used)  # fmt: skip
