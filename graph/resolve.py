@@ -147,10 +147,12 @@ class EntityIndex:
         return [k for k in self._keys() if wanted is None or self._pick(self._by_key[k], wanted)]
 
     def _fuzzy_pool_for(self, key: str) -> list[str]:
-        """Keys a mention may fuzzy-match: case-insensitive ones of at least 5 characters, in index order."""
+        """Keys a mention may fuzzy-match: case-insensitive, at least 5 characters, the same first character
+        and a length within 2, in index order. (The best match is chosen among these: choosing it among all
+        keys and then rejecting it for its first character or length depended on the order of ties.)"""
         if self._fuzzy_pool is None:
             self._fuzzy_pool = [k for k in self._keys() if len(k) >= 5 and k in self._free]
-        return self._fuzzy_pool
+        return [k for k in self._fuzzy_pool if k[:1] == key[:1] and abs(len(k) - len(key)) <= 2]
 
     def _exact(self, key: str, surface: str) -> tuple[list[Entity], float]:
         ents = self._ents(key)

@@ -200,20 +200,16 @@ def test_neighbour_pages_are_disjoint_and_complete(store) -> None:  # noqa: ANN0
     assert len(pages) == len(set(pages)) and set(pages) == everything and len(everything) >= 2
 
 
-def test_export_limit_on_the_cli(loaded, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_export_limit_on_the_cli(loaded, tmp_path: Path, capsys, monkeypatch) -> None:  # noqa: ANN001
     from ui.cli import main
 
     store, settings = loaded
     if store.backend != "falkordb":
         pytest.skip("the CLI test runs on the embedded store")
-    import os
-
-    os.environ["REKG_DATA_DIR"] = str(settings.data_dir)
-    try:
-        out = tmp_path / "x.json"
-        assert main(["export", "--entity", "China", "--depth", "2", "--limit", "10", "--out", str(out)]) == 0
-    finally:
-        os.environ.pop("REKG_DATA_DIR", None)
+    monkeypatch.setenv("REKG_DATA_DIR", str(settings.data_dir))
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    out = tmp_path / "x.json"
+    assert main(["export", "--entity", "China", "--depth", "2", "--limit", "10", "--out", str(out)]) == 0
     data = json.loads(out.read_text())
     assert len([n for n in data["nodes"] if n["labels"] != ["Source"]]) <= 10
     assert "cut at --limit 10" in capsys.readouterr().out
