@@ -503,7 +503,8 @@ def _mark_latest(batch: GraphBatch) -> None:
     groups: dict[tuple, list] = defaultdict(list)
     for rec in batch.rels.values():
         if rec.type in ("PRODUCES", "HAS_RESERVES", "HAS_METRIC"):
-            groups[(rec.type, rec.start, rec.end, rec.props.get("metric"), rec.props.get("year"))].append(rec)
+            key = (rec.type, rec.start, rec.end, rec.props.get("metric"), rec.props.get("year"), rec.props.get("detail"))
+            groups[key].append(rec)
     for recs in groups.values():
         recs.sort(key=lambda r: str(r.props.get("edition")), reverse=True)
         for i, rec in enumerate(recs):

@@ -41,11 +41,15 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
                 n, r = ds.batch.counts()
                 print(f"dry run: the dataset is valid ({n} nodes, {r} relationships); nothing written")
             else:
-                rep = ingest_dataset(
-                    store, Path(args.dataset or DATASET_DIR), reset=args.reset, progress=sys.stderr.isatty()
-                )
+                from ingest.load import RELEASE_PATH
+
+                release = None if args.dataset or args.no_release else RELEASE_PATH
+                rep = ingest_dataset(store, Path(args.dataset or DATASET_DIR), reset=args.reset,
+                                     progress=sys.stderr.isatty(), release=release)  # fmt: skip
                 print(f"dataset: {rep.nodes} nodes and {rep.relationships} relationships merged in {rep.seconds:.2f} s "
                       f"({settings.backend})", file=sys.stderr)  # fmt: skip
+                if rep.release is not None:
+                    print(rep.release.render(), file=sys.stderr)
             if not articles and not args.dataset:
                 articles = bundled_articles()
         if articles and args.review:
@@ -240,6 +244,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--article", action="append", help="a news article (.txt or .md) to add; repeatable")
     s.add_argument("--articles", help="a directory of articles to add")
     s.add_argument("--reset", action="store_true", help="empty the graph first")
+    s.add_argument(
+        "--no-release", action="store_true", help="leave out the USGS MCS 2026 data release (data/usgs/)"
+    )
     s.add_argument("--dry-run", action="store_true", help="validate and show what would be added; write nothing")
     s.add_argument("--review", metavar="OUT", help="with --article: write a review file (JSON) instead of ingesting")
     s.add_argument("--apply", metavar="REVIEW", help="write the accepted facts of a review file")
