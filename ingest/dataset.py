@@ -17,6 +17,7 @@ from graph.resolve import COMMON_WORDS, EntityIndex
 from graph.text import latest_date, norm_key, parse_date, parse_number, source_id, split_top, strip_parens
 from ingest.batch import GraphBatch
 from ingest.csvfiles import ORDER, read_csv
+from ingest.usgs import ReleaseReport, load_release
 from ingest.vocab import APPLICATION_ALIASES, APPLICATIONS, STAGES, match_vocab, policy_category, policy_status
 
 ORG_LABELS = ("Company", "Organization")
@@ -29,6 +30,7 @@ class Dataset:
     batch: GraphBatch
     index: EntityIndex
     files: list[Path]
+    release: ReleaseReport | None = None
 
 
 class _Ctx:
@@ -74,8 +76,12 @@ class _Ctx:
         return list(seen)
 
 
-def load(directory: Path) -> Dataset:
-    """Read and validate every file of a dataset directory; raise IngestError before any write."""
+def load(directory: Path, release: Path | None = None) -> Dataset:
+    """Read and validate every file of a dataset directory (and the USGS data release, when given) before any write.
+
+    The release is read into the same batch, after the curated facts, so a release row that restates a
+    curated fact merges with it, and its countries reuse the dataset's (with their aliases and demonyms).
+    """
     if not directory.is_dir():
         raise IngestError(f"dataset directory not found: {directory}")
     ctx = _Ctx(directory)
@@ -113,10 +119,11 @@ def load(directory: Path) -> Dataset:
         ctx.file = str(directory / name)
         for ctx.line, row in rows[name]:
             fn(ctx, row)
+    report = load_release(ctx.batch, ctx.index, release) if release is not None else None
     _mark_latest(ctx.batch)
     _link_events_to_policies(ctx.batch)
     _propagate_sources(ctx.batch)
-    return Dataset(ctx.batch, ctx.index, files)
+    return Dataset(ctx.batch, ctx.index, files + ([release] if release is not None else []), report)
 
 
 def _propagate_sources(batch: GraphBatch) -> None:

@@ -10,8 +10,8 @@ from tqdm import tqdm
 
 from graph.store import GraphStore
 from ingest.batch import GraphBatch, write_batch
-from ingest.dataset import _mark_latest, load
-from ingest.usgs import ReleaseReport, load_release
+from ingest.dataset import load
+from ingest.usgs import ReleaseReport
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_ROOT = PROJECT_ROOT / "data"
@@ -43,18 +43,12 @@ def ingest_dataset(
     fact merges with it instead of doubling it; nothing is written when either fails to validate.
     """
     t0 = time.perf_counter()
-    dataset = load(Path(directory))
-    report = None
-    files = [str(p) for p in dataset.files]
-    if release is not None:
-        report = load_release(dataset.batch, dataset.index, Path(release))
-        _mark_latest(dataset.batch)
-        files.append(str(release))
+    dataset = load(Path(directory), Path(release) if release is not None else None)
     if reset:
         store.clear()
     store.ensure_schema()
     n, r = write_graph(store, dataset.batch, progress=progress, desc="dataset")
-    return IngestReport(n, r, time.perf_counter() - t0, files, report)
+    return IngestReport(n, r, time.perf_counter() - t0, [str(p) for p in dataset.files], dataset.release)
 
 
 def bundled_articles(directory: Path = ARTICLES_DIR) -> list[Path]:

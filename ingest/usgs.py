@@ -228,8 +228,7 @@ class _Release:
             ent = self.index.resolve(raw, ("Country",))
             if ent is not None:
                 name = ent.name
-                if name in AGGREGATES.values():
-                    return None
+                self.batch.node("Country", name, name=name, sources=[self.sid])
             else:
                 name = raw
                 self.index.add("Country", name)
