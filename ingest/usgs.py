@@ -191,12 +191,17 @@ class _Release:
             return self.minerals[key]
         name = mineral_name(commodity)
         ent = self.index.resolve(commodity, ("Mineral",)) or self.index.resolve(name, ("Mineral",))
+        aliases = _aliases(name, commodity)
         if ent is not None:
             name = ent.name
+            aliases = [a for a in aliases if norm_key(a) != norm_key(name) and self.index.resolve(a, ("Mineral",)) is None]
         else:
-            self.index.add("Mineral", name, [commodity] if commodity != name else [])
+            aliases = [a for a in aliases if self.index.resolve(a) is None]
+        self.index.add("Mineral", name, aliases)
         props: dict[str, Any] = {"name": name, "usgs_commodity": commodity.strip(), "usgs_chapter": chapter.strip(),
                                  "sources": [self.sid]}  # fmt: skip
+        if aliases:
+            props["aliases"] = aliases
         if critical is not None:
             props["critical_mineral_2025"] = critical
         if ent is None:
@@ -235,6 +240,28 @@ class _Release:
                 self.batch.node("Country", name, name=name, kind="country", sources=[self.sid])
         self.countries[raw] = name
         return name
+
+
+# Other names the release's commodities go by in questions (beyond the 'A (b)' -> 'b A' rule).
+EXTRA_ALIASES = {
+    "Titanium sponge metal": ["titanium sponge", "sponge titanium"],
+    "TiO2 pigment": ["titanium dioxide pigment", "titanium dioxide"],
+    "Nitrogen (fixed)—ammonia": ["ammonia", "fixed nitrogen"],
+    "Platinum-group metals": ["PGM", "PGMs", "platinum group metals"],
+    "Niobium (columbium)": ["niobium", "columbium"],
+}
+
+
+def _aliases(name: str, commodity: str) -> list[str]:
+    """'Diamond (industrial)' -> 'industrial diamond'; 'Tin' -> 'tin' (a three-letter name otherwise needs its case)."""
+    out = [commodity.strip()] if commodity.strip() != name else []
+    m = re.fullmatch(r"(.+?) \(([^)]+)\)", name)
+    if m and "," not in m.group(2) and " and " not in m.group(2):
+        out.append(f"{m.group(2)} {m.group(1).lower()}")
+    out = [a for a in out if norm_key(a) != norm_key(name)]  # a case variant adds nothing
+    if len(re.sub(r"[^A-Za-z]", "", name)) <= 3:
+        out.append(name.lower())
+    return out + EXTRA_ALIASES.get(name, [])
 
 
 def load_release(batch: GraphBatch, index: EntityIndex, path: Path) -> ReleaseReport:
@@ -352,6 +379,7 @@ def _props(row: dict[str, str], notes: str, sid: str) -> dict[str, Any]:
         "year_text": year_text if not re.fullmatch(r"\d{4}", year_text) else None,
         "statistic": row["Statistics"].strip(),
         "detail": detail,
+        "statistic_detail": detail,
         "section": row["Section"].strip().rstrip(":"),
         "commodity": row["Commodity"].strip(),
         "unit": row["Unit"].strip() or None,
@@ -391,18 +419,16 @@ def _add_facts(rel: _Release, pending: list[tuple[int, str, tuple[str, str], tup
         if kind == "IMPORTS_FROM" or i not in headline:
             batch.rel(kind, a, b, **props)
             continue
-        ident = props.pop("detail")
+        props.pop("detail")
         cur = batch.rels.get((kind, a, b, (props["metric"], props["year"], EDITION, None)))
         if cur is not None:
             rel.report.merged_with_curated += 1
             _note_disagreement(rel, cur, props)
-            cur.props["release_detail"] = ident
-            for k in ("statistic", "section", "value_kind", "rounded"):
+            for k in ("statistic", "statistic_detail", "section", "value_kind", "rounded"):
                 cur.props.setdefault(k, props.get(k))
             if rel.sid not in cur.props.get("sources", []):
                 cur.props["sources"] = cur.props.get("sources", []) + [rel.sid]
             continue
-        props["release_detail"] = ident
         batch.rel(kind, a, b, **props)
 
 
