@@ -5,8 +5,8 @@ the three give the same numbers. Each measure reads the graph with Cypher that b
 computes the arithmetic here; results are cached per store until its relationship count changes (an ingest).
 
 Definitions (docs/SUPPLY_RISK.md):
-- share_i = production of country i / world total (the release's "World total"; when it states none that is
-  a number, the sum of the listed countries and "Other countries"), in percent;
+- share_i = production of country i / world total (the release's "World total", where it is a plain number;
+  commodities whose world total is 'XX', 'NA' or a bound get no shares), in percent;
 - HHI = sum over countries of share_i squared (0-10,000), over the listed countries only ("Other countries" is
   an aggregate, not a country, so the HHI is a lower bound when it is large);
 - net import reliance as the release states it (imports - exports, adjusted for stocks, as a percent of apparent
@@ -30,7 +30,7 @@ STAGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "smelter": ("HAS_METRIC", ("smelter_production",)),
     "reserves": ("HAS_RESERVES", ("reserves",)),
 }
-EXACT = ("number", "zero", "lower_bound")  # value kinds whose number may enter a share (a '>N' as its bound)
+EXACT = ("number", "zero", "lower_bound")  # value kinds whose number is a figure (a '>N' as its bound)
 _CACHE: dict[tuple[int, str, tuple[Any, ...]], Any] = {}
 
 
@@ -43,8 +43,6 @@ class Concentration:
     stage: str
     unit: str | None
     world_total: float | None
-    world_total_as_stated: str | None
-    denominator: str  # "world total" or "sum of listed countries"
     top_country: str | None
     top_share: float | None
     top3_share: float | None
@@ -53,7 +51,6 @@ class Concentration:
     countries: int
     critical: bool | None
     edition: str = EDITION
-    withheld: list[str] = field(default_factory=list)  # countries whose figure is W, NA or a '<N' bound
     sources: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
@@ -119,48 +116,90 @@ def _pct(x: float) -> float:
     return round(x, 1)
 
 
+def concentration_cypher(stage: str, *, minerals: bool = False) -> str:
+    """Shares of world output, top producer, top-3 share, HHI and China's share per commodity, all in Cypher.
+
+    Shares are of the release's world total where it is a plain number (not 'XX', 'NA' or a bound), over the
+    countries whose figure is a number (a '>N' counts as N; 'W', 'NA' and '<N' are left out). The chat's
+    readings (qa/intents/supply.py) run this same text, so both give the same numbers.
+    """
+    rel, _ = STAGES[stage]
+    only = "AND m.name IN $minerals " if minerals else ""
+    return (
+        f"MATCH (w:Country {{name: 'World'}})-[t:{rel}]->(m:Mineral) WHERE t.metric IN $metrics AND t.latest = true "
+        f"AND coalesce(t.detail, '') = '' AND t.year = $year AND t.value > 0 AND t.value_text IS NULL {only}"
+        # carry plain values, not the relationship, into the second match: FalkorDB 4 loses the binding of `m`
+        # in one pattern or when a relationship variable is carried (pinned in tests/test_supply.py)
+        "WITH m, t.metric AS metric, t.year AS year, t.value AS world_total, t.unit AS unit, t.edition AS edition, "
+        "t.sources AS wsrc "
+        f"MATCH (c:Country)-[r:{rel}]->(m) WHERE c.kind = 'country' AND r.latest = true AND r.metric = metric "
+        "AND r.year = year AND coalesce(r.detail, '') = '' AND r.value IS NOT NULL "
+        "AND (r.value_text IS NULL OR r.value_text STARTS WITH '>' OR r.value_kind = 'zero') "
+        # group on plain values: FalkorDB groups rows on a relationship variable wrongly
+        "WITH m.name AS mineral, year, world_total, unit, edition, "
+        "wsrc, m.critical_mineral_2025 AS critical, c.name AS country, r.sources AS rsrc, "
+        "100.0 * r.value / world_total AS share ORDER BY mineral, share DESC "
+        "WITH mineral, year, world_total, unit, edition, wsrc, critical, collect(country) AS names, "
+        "collect(share) AS shares, collect(rsrc) AS srcs "
+        "WITH mineral, year, world_total, unit, edition, wsrc, critical, names, shares, srcs, "
+        "reduce(h = 0.0, x IN shares | h + x * x) AS hhi, "
+        "[i IN range(0, size(names) - 1) WHERE names[i] = 'China' | shares[i]] AS china "
+        "RETURN mineral, year, names[0] AS top_producer, "
+        "round(10.0 * shares[0]) / 10.0 AS top_share_percent, "
+        "round(10.0 * reduce(a = 0.0, x IN shares[0..3] | a + x)) / 10.0 AS top3_share_percent, "
+        "round(hhi) AS hhi, CASE WHEN size(china) > 0 THEN round(10.0 * china[0]) / 10.0 ELSE 0.0 END "
+        "AS china_share_percent, world_total, unit, edition, size(names) AS countries, critical, "
+        "wsrc + reduce(a = [], x IN srcs | a + x) AS _src"
+    )
+
+
+def latest_year(store: GraphStore, stage: str = "mine") -> int | None:
+    """The newest year with a world total for the stage (2025 in the MCS 2026 release)."""
+    rel, metrics = STAGES[stage]
+    rows = store.run(
+        f"MATCH (w:Country {{name: 'World'}})-[t:{rel}]->(:Mineral) WHERE t.metric IN $metrics AND t.latest = true "
+        "RETURN max(t.year) AS y",
+        {"metrics": list(metrics)},
+    )
+    return int(rows[0]["y"]) if rows and rows[0]["y"] is not None else None
+
+
 def concentration(
     store: GraphStore, *, year: int | None = None, stage: str = "mine", minerals: list[str] | None = None
 ) -> list[Concentration]:
-    """Top producer and share, top-3 share, HHI and China's share per commodity (latest year unless `year`)."""
+    """Top producer and share, top-3 share, HHI and China's share per commodity (the newest year unless `year`)."""
     if stage not in STAGES:
         raise ValueError(f"stage must be one of {', '.join(STAGES)}")
     return list(_cached(store, "concentration", (year, stage, tuple(minerals or ())),
                         lambda: _concentration(store, year, stage, minerals)))  # fmt: skip
 
 
-def concentration_rows(store: GraphStore, stage: str, minerals: list[str] | None = None) -> list[dict[str, Any]]:
-    """The headline production figures of every country and aggregate for the stage (one query, both engines)."""
-    rel, metrics = STAGES[stage]
-    return store.run(
-        f"MATCH (c:Country)-[r:{rel}]->(m:Mineral) WHERE r.metric IN $metrics AND r.latest = true "
-        "AND coalesce(r.detail, '') = '' AND (size($minerals) = 0 OR m.name IN $minerals) "
-        "RETURN m.name AS mineral, c.name AS country, c.kind AS kind, r.year AS year, r.value AS value, "
-        "r.value_kind AS value_kind, r.value_text AS value_text, r.unit AS unit, r.sources AS sources, "
-        "m.critical_mineral_2025 AS critical ORDER BY mineral, year, country",
-        {"metrics": list(metrics), "minerals": minerals or []},
-    )
-
-
 def _concentration(store: GraphStore, year: int | None, stage: str, minerals: list[str] | None) -> list[Concentration]:
-    rows = concentration_rows(store, stage, minerals)
-    by: dict[tuple[str, int], list[dict[str, Any]]] = {}
-    for r in rows:
-        if r["year"] is None:
-            continue
-        by.setdefault((r["mineral"], int(r["year"])), []).append(r)
-    latest: dict[str, int] = {}
-    for m, y in by:
-        if any(r["kind"] == "country" for r in by[(m, y)]):
-            latest[m] = max(latest.get(m, y), y)
-    out = []
-    for (m, y), group in sorted(by.items()):
-        if (year is not None and y != year) or (year is None and latest.get(m) != y):
-            continue
-        c = _measure(m, y, stage, group)
-        if c is not None:
-            out.append(c)
-    return out
+    y = year if year is not None else latest_year(store, stage)
+    if y is None:
+        return []
+    params: dict[str, Any] = {"metrics": list(STAGES[stage][1]), "year": y}
+    if minerals:
+        params["minerals"] = minerals
+    rows = store.run(concentration_cypher(stage, minerals=bool(minerals)) + " ORDER BY mineral", params)
+    return [
+        Concentration(
+            mineral=r["mineral"],
+            year=int(r["year"]),
+            stage=stage,
+            unit=r["unit"],
+            world_total=r["world_total"],
+            top_country=r["top_producer"],
+            top_share=r["top_share_percent"],
+            top3_share=r["top3_share_percent"],
+            hhi=r["hhi"],
+            china_share=r["china_share_percent"],
+            countries=int(r["countries"]),
+            critical=r["critical"],
+            sources=list(dict.fromkeys(r["_src"] or [])),
+        )
+        for r in rows
+    ]
 
 
 def _kind(r: dict[str, Any]) -> str:
@@ -169,52 +208,6 @@ def _kind(r: dict[str, Any]) -> str:
         return str(r["value_kind"])
     text = r.get("value_text") or ""
     return "number" if not text else ("lower_bound" if text.startswith(">") else "text")
-
-
-def _measure(mineral: str, year: int, stage: str, group: list[dict[str, Any]]) -> Concentration | None:
-    countries = [r for r in group if r["kind"] == "country"]
-    if not countries:
-        return None
-    known = [r for r in countries if r["value"] is not None and _kind(r) in EXACT]
-    withheld = [r["country"] for r in countries if r not in known]
-    world = next((r for r in group if r["country"] == "World"), None)
-    other = next((r for r in group if r["country"] == "Other countries"), None)
-    exact_world = world is not None and world["value"] is not None and _kind(world) == "number"
-    if exact_world and world is not None and world["value"]:
-        total, basis = float(world["value"]), "world total"
-    else:
-        total = sum(float(r["value"]) for r in known) + (
-            float(other["value"]) if other and other["value"] is not None else 0.0
-        )
-        basis = "sum of listed countries"
-    if not total:
-        return None
-    shares = sorted(((r["country"], 100.0 * float(r["value"]) / total) for r in known), key=lambda x: -x[1])
-    china = next((s for c, s in shares if c == "China"), None)
-    srcs: list[str] = []
-    for r in group:
-        for s in r["sources"] or []:
-            if s not in srcs:
-                srcs.append(s)
-    top = shares[0] if shares and shares[0][1] > 0 else None
-    return Concentration(
-        mineral=mineral,
-        year=year,
-        stage=stage,
-        unit=next((r["unit"] for r in group if r["unit"]), None),
-        world_total=float(world["value"]) if world and world["value"] is not None else None,
-        world_total_as_stated=world["value_text"] if world else None,
-        denominator=basis,
-        top_country=top[0] if top else None,
-        top_share=_pct(top[1]) if top else None,
-        top3_share=_pct(sum(s for _, s in shares[:3])) if top else None,
-        hhi=round(sum(s * s for _, s in shares)) if top else None,
-        china_share=_pct(china) if china is not None else (0.0 if "China" not in withheld and top else None),
-        countries=len(countries),
-        critical=next((r["critical"] for r in group if r["critical"] is not None), None),
-        withheld=withheld,
-        sources=srcs,
-    )
 
 
 GENERIC_IMPORT = re.compile(r"^(all|total|total imports|all forms|combined total\b.*|total [a-z ,]+)$", re.I)
@@ -313,7 +306,7 @@ def _chokepoints(store: GraphStore, year: int | None, threshold: float) -> list[
             continue
         rows = store.run(
             "MATCH (m:Mineral {name: $mineral}) OPTIONAL MATCH (m)-[:FORM_OF]->(e:Mineral) "
-            "WITH [m.name] + collect(e.name) AS names "
+            "WITH m, collect(e.name) AS forms WITH [m.name] + forms AS names "
             "MATCH (c:Country {name: $country})-[:ENACTED]->(p:Policy)-[:COVERS]->(x:Mineral) "
             "WHERE p.category = 'export_control' AND x.name IN names "
             "RETURN DISTINCT p.name AS policy, p.status AS status, p.sources AS sources ORDER BY policy",
