@@ -289,7 +289,9 @@ OBS = (
     Prop("year_text", "string", "year as stated when not a plain year ('as stated Oct 23 2025')"),
     Prop("statistic", "string", "the data release's statistic (Production, Net import reliance, Price...)"),
     Prop("detail", "string", "the statistic's detail when one statistic has several for a year (Usable ore...)"),
-    Prop("statistic_detail", "string", "the data release's detail text (also of a headline figure, whose detail is '')"),
+    Prop(
+        "statistic_detail", "string", "the data release's detail text (also of a headline figure, whose detail is '')"
+    ),
     Prop("section", "string", "the chapter section (World Mine Production and Reserves, Salient Statistics...)"),
     Prop("value_max", "float", "upper bound: N of '<N', the high end of a range"),
     Prop("value_kind", "string", "number | zero | lower_bound | upper_bound | range | code | text"),

@@ -510,7 +510,14 @@ def _mark_latest(batch: GraphBatch) -> None:
     groups: dict[tuple, list] = defaultdict(list)
     for rec in batch.rels.values():
         if rec.type in ("PRODUCES", "HAS_RESERVES", "HAS_METRIC"):
-            key = (rec.type, rec.start, rec.end, rec.props.get("metric"), rec.props.get("year"), rec.props.get("detail"))
+            key = (
+                rec.type,
+                rec.start,
+                rec.end,
+                rec.props.get("metric"),
+                rec.props.get("year"),
+                rec.props.get("detail"),
+            )
             groups[key].append(rec)
     for recs in groups.values():
         recs.sort(key=lambda r: str(r.props.get("edition")), reverse=True)

@@ -194,7 +194,9 @@ class _Release:
         aliases = _aliases(name, commodity)
         if ent is not None:
             name = ent.name
-            aliases = [a for a in aliases if norm_key(a) != norm_key(name) and self.index.resolve(a, ("Mineral",)) is None]
+            aliases = [
+                a for a in aliases if norm_key(a) != norm_key(name) and self.index.resolve(a, ("Mineral",)) is None
+            ]
         else:
             aliases = [a for a in aliases if self.index.resolve(a) is None]
         self.index.add("Mineral", name, aliases)
@@ -297,7 +299,9 @@ def load_release(batch: GraphBatch, index: EntityIndex, path: Path) -> ReleaseRe
             continue
         props = _props(row, notes, sid)
         if shifted:
-            props["notes"] = "The release shifts this row's Notes and critical-mineral columns by one; read as intended."
+            props["notes"] = (
+                "The release shifts this row's Notes and critical-mineral columns by one; read as intended."
+            )
         kind, metric = _classify(row)
         props["metric"] = metric
         if kind == "IMPORTS_FROM":
@@ -413,9 +417,8 @@ def _add_facts(rel: _Release, pending: list[tuple[int, str, tuple[str, str], tup
             headline.add(generic[0])
     batch = rel.batch
     for i, (_line, kind, a, b, props) in enumerate(pending):
-        if kind == "PRODUCES" or kind == "HAS_RESERVES":
-            if i not in headline:  # a part of a statistic (kaolin of clays) is not the mineral's production
-                kind = "HAS_METRIC"
+        if kind in ("PRODUCES", "HAS_RESERVES") and i not in headline:
+            kind = "HAS_METRIC"  # a part of a statistic (kaolin of clays) is not the mineral's production
         if kind == "IMPORTS_FROM" or i not in headline:
             batch.rel(kind, a, b, **props)
             continue

@@ -116,12 +116,13 @@ def _pct(x: float) -> float:
     return round(x, 1)
 
 
-def concentration_cypher(stage: str, *, minerals: bool = False) -> str:
+def concentration_cypher(stage: str, *, minerals: bool = False, where: str = "") -> str:
     """Shares of world output, top producer, top-3 share, HHI and China's share per commodity, all in Cypher.
 
     Shares are of the release's world total where it is a plain number (not 'XX', 'NA' or a bound), over the
     countries whose figure is a number (a '>N' counts as N; 'W', 'NA' and '<N' are left out). The chat's
-    readings (qa/intents/supply.py) run this same text, so both give the same numbers.
+    readings (qa/intents/supply.py) run this same text, so both give the same numbers. `$focus` names the
+    country whose share is returned (China for the analytics); `where` filters on hhi, focus_share, critical.
     """
     rel, _ = STAGES[stage]
     only = "AND m.name IN $minerals " if minerals else ""
@@ -137,19 +138,25 @@ def concentration_cypher(stage: str, *, minerals: bool = False) -> str:
         "AND (r.value_text IS NULL OR r.value_text STARTS WITH '>' OR r.value_kind = 'zero') "
         # group on plain values: FalkorDB groups rows on a relationship variable wrongly
         "WITH m.name AS mineral, year, world_total, unit, edition, "
-        "wsrc, m.critical_mineral_2025 AS critical, c.name AS country, r.sources AS rsrc, "
-        "100.0 * r.value / world_total AS share ORDER BY mineral, share DESC "
+        "wsrc, m.critical_mineral_2025 AS critical, c.name AS country, r.sources AS rsrc, r.value AS v "
+        "ORDER BY mineral, v DESC "
         "WITH mineral, year, world_total, unit, edition, wsrc, critical, collect(country) AS names, "
-        "collect(share) AS shares, collect(rsrc) AS srcs "
+        "collect(v) AS vals, collect(rsrc) AS srcs "
+        "WITH mineral, year, world_total, unit, edition, wsrc, critical, names, srcs, "
+        "[x IN vals | 100.0 * x / world_total] AS shares "
         "WITH mineral, year, world_total, unit, edition, wsrc, critical, names, shares, srcs, "
-        "reduce(h = 0.0, x IN shares | h + x * x) AS hhi, "
-        "[i IN range(0, size(names) - 1) WHERE names[i] = 'China' | shares[i]] AS china "
-        "RETURN mineral, year, names[0] AS top_producer, "
+        "reduce(h = 0.0, x IN shares | h + x * x) AS hhi_raw, "
+        "[i IN range(0, size(names) - 1) WHERE names[i] = $focus | shares[i]] AS focus "
+        "WITH mineral, year, world_total, unit, edition, critical, names[0] AS top_producer, "
         "round(10.0 * shares[0]) / 10.0 AS top_share_percent, "
         "round(10.0 * reduce(a = 0.0, x IN shares[0..3] | a + x)) / 10.0 AS top3_share_percent, "
-        "round(hhi) AS hhi, CASE WHEN size(china) > 0 THEN round(10.0 * china[0]) / 10.0 ELSE 0.0 END "
-        "AS china_share_percent, world_total, unit, edition, size(names) AS countries, critical, "
-        "wsrc + reduce(a = [], x IN srcs | a + x) AS _src"
+        # the world total is rounded, so shares may add up to a little over 100: the HHI is capped at 10,000
+        "round(CASE WHEN hhi_raw > 10000.0 THEN 10000.0 ELSE hhi_raw END) AS hhi, "
+        "CASE WHEN size(focus) > 0 THEN focus[0] ELSE 0.0 END AS focus_share, "
+        "size(names) AS countries, wsrc + reduce(a = [], x IN srcs | a + x) AS _src "
+        + (f"WHERE {where} " if where else "")
+        + "RETURN mineral, year, top_producer, top_share_percent, top3_share_percent, hhi, "
+        "round(10.0 * focus_share) / 10.0 AS focus_share_percent, world_total, unit, edition, countries, critical, _src"
     )
 
 
@@ -178,7 +185,7 @@ def _concentration(store: GraphStore, year: int | None, stage: str, minerals: li
     y = year if year is not None else latest_year(store, stage)
     if y is None:
         return []
-    params: dict[str, Any] = {"metrics": list(STAGES[stage][1]), "year": y}
+    params: dict[str, Any] = {"metrics": list(STAGES[stage][1]), "year": y, "focus": "China"}
     if minerals:
         params["minerals"] = minerals
     rows = store.run(concentration_cypher(stage, minerals=bool(minerals)) + " ORDER BY mineral", params)
@@ -193,7 +200,7 @@ def _concentration(store: GraphStore, year: int | None, stage: str, minerals: li
             top_share=r["top_share_percent"],
             top3_share=r["top3_share_percent"],
             hhi=r["hhi"],
-            china_share=r["china_share_percent"],
+            china_share=r["focus_share_percent"],
             countries=int(r["countries"]),
             critical=r["critical"],
             sources=list(dict.fromkeys(r["_src"] or [])),
@@ -345,7 +352,9 @@ def supply_risk_table(store: GraphStore, *, year: int | None = None) -> list[dic
         out.append(
             {
                 "mineral": m,
-                "critical_2025": (c.critical if c else None) if c and c.critical is not None else (e.critical if e else None),
+                "critical_2025": (c.critical if c else None)
+                if c and c.critical is not None
+                else (e.critical if e else None),
                 "year": c.year if c else None,
                 "top_producer": c.top_country if c else None,
                 "top_share_pct": c.top_share if c else None,
