@@ -93,10 +93,7 @@ NODES: tuple[NodeType, ...] = (
             Prop("usgs_commodity", "string", "the commodity as the USGS MCS data release names it"),
             Prop("usgs_chapter", "string", "the MCS chapter the commodity's data come from"),
             Prop(
-                "critical_mineral_2025",
-                "bool",
-                "on the 2025 US critical minerals list, as the data release flags it",
-                ("critical",),
+                "critical_mineral_2025", "bool", "on the 2025 US critical minerals list, as the data release flags it"
             ),
             Prop("usgs_notes", "string", "the chapter's table note: default unit, content basis, caveats"),
         ),

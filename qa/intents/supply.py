@@ -35,7 +35,7 @@ IMPORT_SOURCE_RE = re.compile(
     r"|\bimports? (?:\w+ ){0,3}(?:come|came|comes)\b|\b(?:top|main|largest|biggest|leading|primary) (?:\w+ ){0,3}supplier"
 )
 CONCENTRATION_RE = re.compile(
-    r"\bconcentrat(?:ed|ion|ions)\b|\bhhi\b|\bherfindahl\w*|\btop[- ](?:3|three)(?:[- ]share)?\b"
+    r"\bconcentrat(?:ed|ion|ions)\b|\bhhi\b|\bherfindahl\w*|\btop[- ](?:3|three)[- ](?:producers?[- ])?shares?\b"
 )
 STAT_WORDS = {
     "price": "price", "prices": "price", "cost": "price", "costs": "price", "priced": "price",
@@ -267,6 +267,7 @@ def _reliance_list(tr: RulesTranslator, f: Frame) -> Translation | None:
         used |= {"fully", "entirely", "completely", "totally", "wholly", "100"}
     if f.has(CRITICAL_WORDS):
         where.append("m.critical_mineral_2025 = true")
+        used |= CRITICAL_WORDS
     controls = bool(CONTROL_RE.search(f.text))
     order = "DESC" if (f.order != "asc") else "ASC"
     params["n"] = f.top_n or (10 if f.order and not f.threshold else 200)
@@ -421,8 +422,8 @@ STAGE_USED = {
     "smelter": {"smelt", "smelted", "smelter", "smelters", "smelting", "production", "output", "producers"},
     "reserves": {"reserves", "reserve", "deposits"},
 }
-CONC_USED = {"concentrated", "concentration", "concentrate", "hhi", "herfindahl", "hirschman", "index", "market",
-             "top", "three", "3", "share", "shares", "how"}  # fmt: skip
+CONC_USED = {"concentrated", "concentration", "hhi", "herfindahl", "hirschman", "index", "market", "how"}
+TOP3_RE = re.compile(r"\btop[- ](3|three)[- ](producers?[- ])?shares?\b")
 
 
 def _concentration(tr: RulesTranslator, f: Frame, minerals: list[str]) -> Translation | None:
@@ -433,6 +434,10 @@ def _concentration(tr: RulesTranslator, f: Frame, minerals: list[str]) -> Transl
         return None
     params: dict[str, Any] = {"metrics": list(analytics.STAGES[stage][1]), "year": year, "focus": "China"}
     used = CONC_USED | STAGE_USED[stage]
+    if TOP3_RE.search(f.text):  # 'the top-3 share' is one of the measures this reading returns
+        used |= {"top", "three", "3", "share", "shares", "producer", "producers"}
+    if f.has(CRITICAL_WORDS):
+        used |= CRITICAL_WORDS
     where = ""
     if minerals:
         params["minerals"] = minerals
@@ -513,6 +518,8 @@ def _share_filter(tr: RulesTranslator, f: Frame) -> Translation | None:
         analytics.concentration_cypher(stage, where=" AND ".join(conds)) + " ORDER BY focus_share_percent DESC LIMIT $n"
     )
     used = set(STAGE_USED[stage]) | set(HALF) | {"share", "hold", "holds", "account", "accounts"}
+    if f.has(CRITICAL_WORDS):
+        used |= CRITICAL_WORDS
     label = {"mine": "mine production", "refinery": "refinery production", "smelter": "smelter production",
              "reserves": "reserves"}[stage]  # fmt: skip
     c = countries[0]
