@@ -454,7 +454,9 @@ def _note_disagreement(rel: _Release, cur: RelRecord, props: dict[str, Any]) -> 
         return
     rel.report.disagreements += 1
     number = props.get("value")
-    stated = props.get("value_text") or (f"{number:,.0f}" if isinstance(number, float) and number.is_integer() else number)
+    stated = props.get("value_text") or (
+        f"{number:,.0f}" if isinstance(number, float) and number.is_integer() else number
+    )
     why = (
         f"The data release states {stated} {props.get('unit') or ''} for this figure; the curated value comes from "
         "the chapter text (production.csv), which USGS revised after the release (v1.1-v1.3 of the chapter). "

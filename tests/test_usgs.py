@@ -78,13 +78,18 @@ def test_mineral_names_are_tidied_not_changed() -> None:
 def test_existing_minerals_are_reused_and_forms_link_to_their_element(store) -> None:  # noqa: ANN001
     ree = store.run("MATCH (m:Mineral) WHERE toLower(m.name) STARTS WITH 'rare earths' RETURN m.name AS n")
     assert sorted(r["n"] for r in ree) == ["Rare earths", "Rare earths (heavy)"]
-    graphite = store.run("MATCH (m:Mineral {name: 'Graphite'}) RETURN m.usgs_commodity AS c, m.critical_mineral_2025 AS k")
+    graphite = store.run(
+        "MATCH (m:Mineral {name: 'Graphite'}) RETURN m.usgs_commodity AS c, m.critical_mineral_2025 AS k"
+    )
     assert graphite == [{"c": "Graphite (Natural)", "k": True}]
     forms = store.run(
         "MATCH (f:Mineral)-[:FORM_OF]->(e:Mineral) WHERE f.name IN ['Titanium sponge metal', "
         "'Gallium (primary low-purity)'] RETURN f.name AS f, e.name AS e ORDER BY f"
     )
-    assert forms == [{"f": "Gallium (primary low-purity)", "e": "Gallium"}, {"f": "Titanium sponge metal", "e": "Titanium"}]
+    assert forms == [
+        {"f": "Gallium (primary low-purity)", "e": "Gallium"},
+        {"f": "Titanium sponge metal", "e": "Titanium"},
+    ]
     # the curated low-purity gallium rows moved onto the form, beside the release's
     low = store.run(
         "MATCH (:Country {name: 'China'})-[r:PRODUCES]->(m:Mineral) WHERE r.year = 2025 AND m.name STARTS WITH 'Gallium' "

@@ -52,6 +52,22 @@ STAGE_WORDS = {
 GENERIC_WORDS = {"overall", "total", "combined", "all", "forms", "form", "altogether"}
 CRITICAL_WORDS = {"critical"}
 HALF = {"half": 50.0, "majority": 50.0}
+# 'more than a third of', 'two-thirds of': a fraction of world output as a percent threshold
+FRACTIONS = {
+    r"\btwo[- ]thirds\b": (66.7, {"two", "thirds"}),
+    r"\bthree[- ]quarters\b": (75.0, {"three", "quarters"}),
+    r"\b(?:a|one)[- ]third\b": (33.3, {"third", "one"}),
+    r"\b(?:a|one)[- ]quarter\b": (25.0, {"quarter", "one"}),
+    r"\b(?:a|one)[- ]fifth\b": (20.0, {"fifth", "one"}),
+    r"\bhalf\b|\bmajority\b": (50.0, {"half", "majority"}),
+}
+
+
+def _fraction(f: Frame) -> tuple[float, set[str]] | None:
+    for rx, (pct, ws) in FRACTIONS.items():
+        if re.search(rx, f.text):
+            return pct, ws
+    return None
 
 
 def intent_supply(tr: RulesTranslator, f: Frame) -> Translation | None:
@@ -59,7 +75,8 @@ def intent_supply(tr: RulesTranslator, f: Frame) -> Translation | None:
     if f.ents("Official", "Policy", "Event", "Facility", "Company", "Organization", "Application"):
         return None
     text = f.text
-    minerals = f.names("Mineral")
+    # 'In which minerals ...': a symbol that is also a function word names no mineral (as in qa/coverage.py)
+    minerals = list(dict.fromkeys(m.entity.name for m in f.ents("Mineral") if m.surface.lower() not in SCAFFOLD))
     if RELIANCE_RE.search(text) or (re.search(r"\bexpos\w*|\bvulnerab\w*", text) and not minerals):
         return _reliance(tr, f, minerals)
     if IMPORT_SOURCE_RE.search(text) and minerals:
@@ -262,7 +279,7 @@ def _reliance_list(tr: RulesTranslator, f: Frame) -> Translation | None:
     if f.threshold is not None:
         where.append("r.value > $threshold")
         params["threshold"] = f.threshold
-    elif re.search(r"\b(100 ?%|100 percent|fully|entirely|completely|totally|wholly)\b", f.text):
+    elif re.search(r"\b100 ?%|\b(100 percent|fully|entirely|completely|totally|wholly)\b", f.text):
         where.append("r.value >= 100")
         used |= {"fully", "entirely", "completely", "totally", "wholly", "100"}
     if f.has(CRITICAL_WORDS):
@@ -492,7 +509,7 @@ def _conc_sentence(rows: list[dict[str, Any]], label: str, single: bool) -> str:
 def _share_filter_asked(f: Frame) -> bool:
     return bool(
         re.search(r"\b(which|what) (critical )?(minerals|commodities|metals|elements)\b|\bfor which\b", f.text)
-        and (f.threshold is not None or any(t in HALF for t in f.tokens))
+        and (f.threshold is not None or _fraction(f) is not None)
         and re.search(r"\b(share|half|majority|percent|output|production|produc\w+|mine|mined|supply)\b", f.text)
         and [c for c in f.names("Country") if c != "World"]
     )
@@ -507,8 +524,10 @@ def _share_filter(tr: RulesTranslator, f: Frame) -> Translation | None:
     year = years[0] if years else analytics.latest_year(tr.store, stage)
     if year is None or len(years) > 1:
         return None
-    half = next((HALF[t] for t in f.tokens if t in HALF), None)
-    threshold = f.threshold if f.threshold is not None else half
+    frac = _fraction(f)
+    threshold = f.threshold if f.threshold is not None else (frac[0] if frac else None)
+    if threshold is None:
+        return None
     params: dict[str, Any] = {"metrics": list(analytics.STAGES[stage][1]), "year": year, "focus": countries[0],
                               "threshold": threshold, "n": 200}  # fmt: skip
     conds = ["focus_share > $threshold"]
@@ -517,7 +536,8 @@ def _share_filter(tr: RulesTranslator, f: Frame) -> Translation | None:
     cy = (
         analytics.concentration_cypher(stage, where=" AND ".join(conds)) + " ORDER BY focus_share_percent DESC LIMIT $n"
     )
-    used = set(STAGE_USED[stage]) | set(HALF) | {"share", "hold", "holds", "account", "accounts"}
+    used = set(STAGE_USED[stage]) | (frac[1] if frac and f.threshold is None else set())
+    used |= {"share", "hold", "holds", "account", "accounts", "have", "has", "control", "controls"}
     if f.has(CRITICAL_WORDS):
         used |= CRITICAL_WORDS
     label = {"mine": "mine production", "refinery": "refinery production", "smelter": "smelter production",
@@ -529,7 +549,7 @@ def _share_filter(tr: RulesTranslator, f: Frame) -> Translation | None:
         "supply_share_filter",
         0.93,
         lambda rows: (
-            f"{len(rows)} commodities where {c} held more than {fmt(threshold)}% of world {label} in {year}: "
+            f"{len(rows)} {'critical minerals' if f.has(CRITICAL_WORDS) else 'commodities'} where {c} held more than {fmt(threshold)}% of world {label} in {year}: "
             + join([f"{r['mineral']} ({r['focus_share_percent']}%)" for r in rows], 30)
             + f" ({_cite(None)})."
         ),
