@@ -249,10 +249,11 @@ def import_rows(store: GraphStore, country: str, minerals: list[str] | None = No
 
 def headline_detail(details: list[str]) -> str | None:
     """The import table that covers all forms ('Total', 'All'), or the only one; None when forms must be chosen."""
-    uniq = list(dict.fromkeys(details))
+    uniq = sorted(set(details))  # the engines return rows in different orders: choose by rule, not by order
     generic = [d for d in uniq if GENERIC_IMPORT.match(d.strip())]
     if generic:
-        return generic[0]
+        exact = [d for d in generic if d.strip().lower() in ("all", "total", "total imports", "all forms")]
+        return (exact or sorted(generic, key=lambda d: (not d.lower().startswith("combined"), len(d), d)))[0]
     return uniq[0] if len(uniq) == 1 else None
 
 
@@ -273,7 +274,7 @@ def _exposure(store: GraphStore, country: str, year: int | None) -> list[Exposur
         imp = imports.get(m, [])
         detail = headline_detail([x["detail"] for x in imp]) if imp else None
         rows = [x for x in imp if x["detail"] == detail and x["kind"] == "country" and x["share"] is not None]
-        rows.sort(key=lambda x: -float(x["share"]))
+        rows.sort(key=lambda x: (-float(x["share"]), x["source"]))
         china = next((float(x["share"]) for x in rows if x["source"] == "China"), None)
         srcs = list(r["sources"] or []) if r else []
         for x in rows:

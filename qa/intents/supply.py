@@ -391,7 +391,8 @@ def _import_sources(tr: RulesTranslator, f: Frame, minerals: list[str]) -> Trans
         "MATCH (u:Country {name: $country})-[r:IMPORTS_FROM]->(c:Country) WHERE " + " AND ".join(where) + " "
         "RETURN r.mineral AS mineral, r.statistic_detail AS imports_of, c.name AS source, r.share AS share_percent, "
         "r.value_text AS value_as_stated, r.period AS period, r.edition AS edition, r.notes AS notes, "
-        "r.sources AS _src, u AS _u, r AS _r, c AS _c ORDER BY imports_of, share_percent DESC"
+        "r.sources AS _src, u AS _u, r AS _r, c AS _c ORDER BY imports_of, share_percent DESC, source"
+        + (" LIMIT 1" if top and len(chosen) == 1 and not others else "")
     )
     period = periods[0] if len(periods) == 1 else join(periods)
     return translation(
@@ -468,7 +469,7 @@ def _concentration(tr: RulesTranslator, f: Frame, minerals: list[str]) -> Transl
         where = " AND ".join(conds)
         params["n"] = f.top_n or (10 if not f.threshold else 200)
     cy = analytics.concentration_cypher(stage, minerals=bool(minerals), where=where)
-    cy += " ORDER BY hhi DESC" + (" LIMIT $n" if not minerals else "")
+    cy += " ORDER BY hhi DESC, mineral" + (" LIMIT $n" if not minerals else "")
     label = {"mine": "mine production", "refinery": "refinery production", "smelter": "smelter production",
              "reserves": "reserves"}[stage]  # fmt: skip
     return translation(
@@ -534,7 +535,8 @@ def _share_filter(tr: RulesTranslator, f: Frame) -> Translation | None:
     if f.has(CRITICAL_WORDS):
         conds.append("critical = true")
     cy = (
-        analytics.concentration_cypher(stage, where=" AND ".join(conds)) + " ORDER BY focus_share_percent DESC LIMIT $n"
+        analytics.concentration_cypher(stage, where=" AND ".join(conds))
+        + " ORDER BY focus_share_percent DESC, mineral LIMIT $n"
     )
     used = set(STAGE_USED[stage]) | (frac[1] if frac and f.threshold is None else set())
     used |= {"share", "hold", "holds", "account", "accounts", "have", "has", "control", "controls"}
@@ -611,7 +613,7 @@ def _statistic(tr: RulesTranslator, f: Frame, minerals: list[str]) -> Translatio
         "RETURN c.name AS country, m.name AS mineral, r.statistic_detail AS statistic, r.year AS year, "
         "r.value AS value, r.value_text AS value_as_stated, r.unit AS unit, r.edition AS edition, r.notes AS notes, "
         "r.sources AS _src, c AS _c, r AS _r, m AS _m "
-        + ("ORDER BY coalesce(r.value, -1) DESC LIMIT 10" if rank else "ORDER BY year, statistic")
+        + ("ORDER BY coalesce(r.value, -1) DESC, country LIMIT 10" if rank else "ORDER BY year, statistic")
     )
     what = metric.replace("_", " ")
     return translation(
