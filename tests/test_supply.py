@@ -220,3 +220,38 @@ def test_cli_analytics_json(tmp_data_dir: Path) -> None:
     assert p.returncode == 0 and any(r["mineral"] == "Tantalum" for r in json.loads(p.stdout)["rows"])
     p = rekg(["analytics", "chokepoints"], tmp_data_dir)
     assert p.returncode == 0 and "Graphite" in p.stdout
+
+
+# -- the Supply-risk page ------------------------------------------------------------------------------
+def test_supply_page_shows_the_table_charts_and_csv(tmp_data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from graph import embedded
+    from graph.falkor import FalkorStore
+    from ingest.load import ingest_dataset
+
+    embedded.start(tmp_data_dir)
+    s = FalkorStore(tmp_data_dir)
+    ingest_dataset(s, release=RELEASE_PATH)
+    s.close()
+    monkeypatch.setenv("REKG_DATA_DIR", str(tmp_data_dir))
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    page = Path(__file__).resolve().parent.parent / "ui" / "pages" / "supply.py"
+    at = AppTest.from_file(str(page), default_timeout=60)
+    at.run()
+    assert not at.exception
+    df = at.dataframe[0].value
+    table = {r["Mineral"]: r for r in df.to_dict("records")}
+    assert "Graphite" in table and table["Graphite"]["Top producer"] == "China"
+    assert (
+        table["Graphite"]["HHI (0-10,000)"]
+        == analytics.concentration(open_store(make_settings(tmp_data_dir)), minerals=["Graphite"])[0].hhi
+    )
+    assert [d.label for d in at.get("download_button")] == ["Download CSV"]
+    at.text_input(key="supply-filter").set_value("gall").run()
+    assert not at.exception
+    assert set(at.dataframe[0].value["Mineral"]) <= {"Gallium", "Gallium (primary low-purity)"}
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
