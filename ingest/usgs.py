@@ -480,7 +480,7 @@ def _link_forms(rel: _Release) -> None:
                 rel.batch.rel("MEMBER_OF", ("Mineral", m), ("Mineral", group), sources=[rel.sid])
     # curated facts about a form ('Gallium (primary low-purity)') move onto the form's node
     for key, rec in list(rel.batch.rels.items()):
-        form = rec.props.get("commodity")
+        form = str(rec.props.get("commodity") or "")
         if rec.end[0] == "Mineral" and form in FORMS and form in names and rec.end[1] != form:
             del rel.batch.rels[key]
             moved = RelRecord(rec.type, rec.start, ("Mineral", form), rec.props)

@@ -270,31 +270,31 @@ def _exposure(store: GraphStore, country: str, year: int | None) -> list[Exposur
         imports.setdefault(r["mineral"], []).append(r)
     out = []
     for m in sorted(set(rel) | set(imports)):
-        r = rel.get(m)
+        nir = rel.get(m)
         imp = imports.get(m, [])
         detail = headline_detail([x["detail"] for x in imp]) if imp else None
         rows = [x for x in imp if x["detail"] == detail and x["kind"] == "country" and x["share"] is not None]
         rows.sort(key=lambda x: (-float(x["share"]), x["source"]))
         china = next((float(x["share"]) for x in rows if x["source"] == "China"), None)
-        srcs = list(r["sources"] or []) if r else []
+        srcs = list(nir["sources"] or []) if nir else []
         for x in rows:
             for s in x["sources"] or []:
                 if s not in srcs:
                     srcs.append(s)
-        value = r["value"] if r and _kind(r) in EXACT else None
+        value = nir["value"] if nir and _kind(nir) in EXACT else None
         out.append(
             Exposure(
                 mineral=m,
                 country=country,
-                year=int(r["year"]) if r else None,
+                year=int(nir["year"]) if nir else None,
                 net_import_reliance=float(value) if value is not None else None,
-                reliance_as_stated=r["value_text"] if r else None,
+                reliance_as_stated=nir["value_text"] if nir else None,
                 import_detail=detail,
                 period=rows[0]["period"] if rows else None,
                 top_source=rows[0]["source"] if rows else None,
                 top_source_share=float(rows[0]["share"]) if rows else None,
                 china_import_share=china if rows else None,
-                critical=r["critical"] if r else None,
+                critical=nir["critical"] if nir else None,
                 sources=srcs,
             )
         )

@@ -55,8 +55,8 @@ def main() -> None:
         "A chokepoint: one country holds at least 50% of world output and has enacted an export control covering it."
     )
     try:
-        year_opt = st.selectbox("Year of world production", ["newest", 2025, 2024], key="supply-year")
-        year = None if year_opt == "newest" else int(year_opt)
+        year_opt = st.selectbox("Year of world production", ["newest", "2025", "2024"], key="supply-year")
+        year = None if year_opt == "newest" else int(str(year_opt))
         df = _table(_data_key(), year)
     except RekgError as e:
         warn(f"The graph is not available: {e}")
