@@ -95,8 +95,9 @@ class ReleaseReport:
     def render(self) -> str:
         lines = [
             f"USGS MCS 2026 data release: {self.rows} rows read, {self.loaded} loaded, {len(self.skipped)} skipped "
-            f"({self.relationships} relationships, {self.minerals} minerals, {self.countries} countries and "
-            f"aggregates; {self.merged_with_curated} rows matched curated production.csv facts, "
+            f"({self.relationships} relationships cite it, with the forms and groups it links; {self.minerals} "
+            f"minerals, {self.countries} countries and aggregates; {self.merged_with_curated} rows restate "
+            f"curated production.csv facts, "
             f"{self.disagreements} with a different value, noted)"
         ]
         lines += [f"  skipped line {line}: {why}" for line, why in self.skipped]

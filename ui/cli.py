@@ -37,9 +37,14 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
             if args.dry_run:
                 from ingest.dataset import load
 
-                ds = load(Path(args.dataset or DATASET_DIR))
+                from ingest.load import RELEASE_PATH
+
+                release = None if args.dataset or args.no_release else RELEASE_PATH
+                ds = load(Path(args.dataset or DATASET_DIR), release)
                 n, r = ds.batch.counts()
                 print(f"dry run: the dataset is valid ({n} nodes, {r} relationships); nothing written")
+                if ds.release is not None:
+                    print(ds.release.render())
             else:
                 from ingest.load import RELEASE_PATH
 

@@ -43,6 +43,7 @@ STAT_WORDS = {
     "employment": "employment", "employed": "employment", "employees": "employment", "workers": "employment",
     "jobs": "employment", "stocks": "stocks", "stockpile": "stocks", "stockpiles": "stocks",
     "exports": "exports", "exported": "exports",
+    "import": "imports", "imports": "imports", "imported": "imports",
 }  # fmt: skip
 STAGE_WORDS = {
     "smelt": "smelter", "smelted": "smelter", "smelter": "smelter", "smelters": "smelter", "smelting": "smelter",
