@@ -36,7 +36,6 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         if not only_articles:
             if args.dry_run:
                 from ingest.dataset import load
-
                 from ingest.load import RELEASE_PATH
 
                 release = None if args.dataset or args.no_release else RELEASE_PATH
