@@ -501,8 +501,8 @@ def to_cypher(sub: Subgraph) -> str:
         lines.append(stmt + ";")
     for r in data["relationships"]:
         sl, el = label_of[r["start"]], label_of[r["end"]]
-        idents = [p for p in REL_IDENTITY.get(r["type"], ()) if r["properties"].get(p) is not None]
-        ident = {p: r["properties"][p] for p in idents}
+        # as ingest/batch.py writes them: a missing identity property is '' (so a headline never merges into a detail)
+        ident = {p: r["properties"].get(p, "") for p in REL_IDENTITY.get(r["type"], ())}
         rest = {p: v for p, v in r["properties"].items() if p not in ident}
         stmt = (
             f"MATCH (a:{sl} {{{_cypher_name(key_of(sl))}: {cypher_literal(key_value[r['start']])}}}), "

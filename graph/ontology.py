@@ -90,6 +90,12 @@ NODES: tuple[NodeType, ...] = (
             ),
             Prop("classification_as_stated", "string", "classification text as the source gives it"),
             Prop("china_export_control_status", "string", "China's export-control status as stated"),
+            Prop("usgs_commodity", "string", "the commodity as the USGS MCS data release names it"),
+            Prop("usgs_chapter", "string", "the MCS chapter the commodity's data come from"),
+            Prop(
+                "critical_mineral_2025", "bool", "on the 2025 US critical minerals list, as the data release flags it"
+            ),
+            Prop("usgs_notes", "string", "the chapter's table note: default unit, content basis, caveats"),
         ),
         ("mineral", "minerals", "element", "elements", "metal", "metals"),
         "#f28e2b",
@@ -279,6 +285,17 @@ OBS = (
     Prop("notes", "string", "notes as stated"),
     Prop("commodity", "string", "commodity as the source names it (e.g. 'Gallium (primary low-purity)')"),
     Prop("year_text", "string", "year as stated when not a plain year ('as stated Oct 23 2025')"),
+    Prop("statistic", "string", "the data release's statistic (Production, Net import reliance, Price...)"),
+    Prop("detail", "string", "the statistic's detail when one statistic has several for a year (Usable ore...)"),
+    Prop(
+        "statistic_detail", "string", "the data release's detail text (also of a headline figure, whose detail is '')"
+    ),
+    Prop("section", "string", "the chapter section (World Mine Production and Reserves, Salient Statistics...)"),
+    Prop("value_max", "float", "upper bound: N of '<N', the high end of a range"),
+    Prop("value_kind", "string", "number | zero | lower_bound | upper_bound | range | code | text"),
+    Prop("value_meaning", "string", "what a code means (W withheld, NA not available, E net exporter...)"),
+    Prop("rounded", "bool", "the release marks the figure as rounded (world totals)"),
+    Prop("release_value_text", "string", "the data release's value where it differs from the curated one"),
 ) + REL_COMMON
 
 RELS: tuple[RelType, ...] = (
@@ -338,6 +355,43 @@ RELS: tuple[RelType, ...] = (
             "import",
             "imports",
         ),
+    ),
+    RelType(
+        "IMPORTS_FROM",
+        ("Country",),
+        ("Country",),
+        "A source of a country's imports of a mineral, as its share of the imports over a period (USGS import sources).",
+        (
+            Prop("mineral", "string", "the Mineral (name) imported"),
+            Prop("share", "float", "percent of the imports (lower bound for '>N')"),
+            Prop("period", "string", "the period the share covers, as stated ('2021–24')"),
+        )
+        + OBS,
+        (
+            "import",
+            "imports",
+            "imported",
+            "importing",
+            "importer",
+            "source",
+            "sources",
+            "sourced",
+            "sourcing",
+            "supplier",
+            "suppliers",
+            "supplies",
+            "supply",
+            "sells",
+            "origin",
+        ),
+    ),
+    RelType(
+        "FORM_OF",
+        ("Mineral",),
+        ("Mineral",),
+        "A form or product of an element as a USGS commodity (Titanium sponge metal FORM_OF Titanium).",
+        REL_COMMON,
+        ("form", "forms"),
     ),
     RelType(
         "MEMBER_OF",
@@ -788,9 +842,10 @@ RELS: tuple[RelType, ...] = (
 
 # Properties that tell two relationships of one type between the same nodes apart.
 REL_IDENTITY = {
-    "PRODUCES": ("metric", "year", "edition"),
-    "HAS_RESERVES": ("metric", "year", "edition"),
-    "HAS_METRIC": ("metric", "year", "edition"),
+    "PRODUCES": ("metric", "year", "edition", "detail"),
+    "HAS_RESERVES": ("metric", "year", "edition", "detail"),
+    "HAS_METRIC": ("metric", "year", "edition", "detail"),
+    "IMPORTS_FROM": ("mineral", "detail", "period", "edition"),
     "HOLDS_OFFICE": ("role",),
 }
 

@@ -49,7 +49,9 @@ class GRel:
         year = self.props.get("year", "")
         edition = self.props.get("edition", "")
         role = self.props.get("role", "")
-        return f"{self.start.uid}-{self.type}-{self.end.uid}|{extra}|{year}|{edition}|{role}"
+        uid = f"{self.start.uid}-{self.type}-{self.end.uid}|{extra}|{year}|{edition}|{role}"
+        more = [str(self.props[k]) for k in ("detail", "mineral", "period") if self.props.get(k)]
+        return uid + ("|" + "|".join(more) if more else "")
 
 
 class GraphStore(Protocol):

@@ -111,9 +111,11 @@ def write_batch(
         n_nodes += store.write_rows(cypher, rows, batch_size)
         if progress:
             progress(len(rows))
+    # A missing identity property is written as '' (MERGE cannot match on null, and a MERGE on fewer properties
+    # would match a relationship that has more: the headline figure must not merge into one of its details).
     by_shape: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
     for rec in batch.rels.values():
-        ident = {p: rec.props.get(p) for p in REL_IDENTITY.get(rec.type, ())}
+        ident = {p: "" if rec.props.get(p) is None else rec.props.get(p) for p in REL_IDENTITY.get(rec.type, ())}
         rest = {k: v for k, v in rec.props.items() if k not in ident}
         by_shape[(rec.start[0], rec.type, rec.end[0])].append(
             {

@@ -26,6 +26,7 @@ from graph.text import (
 )
 from ingest.batch import GraphBatch
 from ingest.csvfiles import ORDER, read_csv
+from ingest.usgs import ReleaseReport, load_release
 from ingest.vocab import APPLICATION_ALIASES, APPLICATIONS, STAGES, match_vocab, policy_category, policy_status
 
 ORG_LABELS = ("Company", "Organization")
@@ -38,6 +39,7 @@ class Dataset:
     batch: GraphBatch
     index: EntityIndex
     files: list[Path]
+    release: ReleaseReport | None = None
 
 
 class _Ctx:
@@ -83,8 +85,12 @@ class _Ctx:
         return list(seen)
 
 
-def load(directory: Path) -> Dataset:
-    """Read and validate every file of a dataset directory; raise IngestError before any write."""
+def load(directory: Path, release: Path | None = None) -> Dataset:
+    """Read and validate every file of a dataset directory (and the USGS data release, when given) before any write.
+
+    The release is read into the same batch, after the curated facts, so a release row that restates a
+    curated fact merges with it, and its countries reuse the dataset's (with their aliases and demonyms).
+    """
     if not directory.is_dir():
         raise IngestError(f"dataset directory not found: {directory}")
     ctx = _Ctx(directory)
@@ -122,10 +128,11 @@ def load(directory: Path) -> Dataset:
         ctx.file = str(directory / name)
         for ctx.line, row in rows[name]:
             fn(ctx, row)
+    report = load_release(ctx.batch, ctx.index, release) if release is not None else None
     _mark_latest(ctx.batch)
     _link_events_to_policies(ctx.batch)
     _propagate_sources(ctx.batch)
-    return Dataset(ctx.batch, ctx.index, files)
+    return Dataset(ctx.batch, ctx.index, files + ([release] if release is not None else []), report)
 
 
 def _propagate_sources(batch: GraphBatch) -> None:
@@ -520,7 +527,15 @@ def _mark_latest(batch: GraphBatch) -> None:
     groups: dict[tuple, list] = defaultdict(list)
     for rec in batch.rels.values():
         if rec.type in ("PRODUCES", "HAS_RESERVES", "HAS_METRIC"):
-            groups[(rec.type, rec.start, rec.end, rec.props.get("metric"), rec.props.get("year"))].append(rec)
+            key = (
+                rec.type,
+                rec.start,
+                rec.end,
+                rec.props.get("metric"),
+                rec.props.get("year"),
+                rec.props.get("detail"),
+            )
+            groups[key].append(rec)
     for recs in groups.values():
         recs.sort(key=lambda r: str(r.props.get("edition")), reverse=True)
         for i, rec in enumerate(recs):

@@ -11,11 +11,13 @@ from tqdm import tqdm
 from graph.store import GraphStore
 from ingest.batch import GraphBatch, write_batch
 from ingest.dataset import load
+from ingest.usgs import ReleaseReport
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_ROOT = PROJECT_ROOT / "data"
 DATASET_DIR = DATA_ROOT / "dataset"
 ARTICLES_DIR = DATA_ROOT / "articles"
+RELEASE_PATH = DATA_ROOT / "usgs" / "usgs_mcs2026_commodities_data.csv"
 
 
 @dataclass
@@ -24,19 +26,29 @@ class IngestReport:
     relationships: int = 0
     seconds: float = 0.0
     files: list[str] = field(default_factory=list)
+    release: ReleaseReport | None = None  # the USGS data release's rows loaded and skipped, when it was loaded
 
 
 def ingest_dataset(
-    store: GraphStore, directory: Path = DATASET_DIR, *, reset: bool = False, progress: bool = False
+    store: GraphStore,
+    directory: Path = DATASET_DIR,
+    *,
+    reset: bool = False,
+    progress: bool = False,
+    release: Path | None = None,
 ) -> IngestReport:
-    """Validate the whole dataset first (raising IngestError, nothing written), then MERGE it."""
+    """Validate the whole dataset (and the USGS data release, when given) first, then MERGE it.
+
+    The release goes into the same batch as the curated dataset, so a release row that restates a curated
+    fact merges with it instead of doubling it; nothing is written when either fails to validate.
+    """
     t0 = time.perf_counter()
-    dataset = load(Path(directory))
+    dataset = load(Path(directory), Path(release) if release is not None else None)
     if reset:
         store.clear()
     store.ensure_schema()
     n, r = write_graph(store, dataset.batch, progress=progress, desc="dataset")
-    return IngestReport(n, r, time.perf_counter() - t0, [str(p) for p in dataset.files])
+    return IngestReport(n, r, time.perf_counter() - t0, [str(p) for p in dataset.files], dataset.release)
 
 
 def bundled_articles(directory: Path = ARTICLES_DIR) -> list[Path]:
@@ -47,10 +59,10 @@ def bundled_articles(directory: Path = ARTICLES_DIR) -> list[Path]:
 
 
 def ingest_all(store: GraphStore, settings=None, *, reset: bool = False, progress: bool = False):  # noqa: ANN001, ANN201
-    """What plain `rekg ingest` loads: the bundled dataset, then the bundled articles."""
+    """What plain `rekg ingest` loads: the bundled dataset with the USGS data release, then the bundled articles."""
     from ingest.articles import ingest_articles
 
-    report = ingest_dataset(store, reset=reset, progress=progress)
+    report = ingest_dataset(store, reset=reset, progress=progress, release=RELEASE_PATH)
     articles = ingest_articles(store, bundled_articles(), settings=settings)
     return report, articles
 

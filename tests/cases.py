@@ -17,8 +17,9 @@ TrustCase = tuple[str, str, list[str], list[str]]
 TRUST_CASES: list[TrustCase] = [
     # -- entities that are not in the graph: never answered with a neighbour's facts -----------------
     ("How much cobalt did the Democratic Republic of the Congo mine in 2024?", "abstain", [], []),
-    ("What is the lithium reserve of Chile?", "abstain", [], []),
-    ("Which rare earths does Iceland produce?", "abstain", [], []),
+    # in the graph since the USGS MCS 2026 data release (data/usgs/, line 4265: Chile lithium reserves 9,200,000 t)
+    ("What is the lithium reserve of Chile?", "ok", ["9,200,000"], []),
+    ("Which rare earths does Atlantis produce?", "abstain", [], []),
     ("Who is the CEO of Ucore?", "abstain", [], []),
     ("How much rare earth did Kenya produce in 2025?", "abstain", [], []),
     ("How much rare earth did Greenland produce in 2025?", "ok", ["Greenland"], []),
@@ -28,7 +29,7 @@ TRUST_CASES: list[TrustCase] = [
     ("Which companies supply Rivian?", "abstain", [], []),
     ("Which companies supply Tesla?", "ok", ["JL Mag"], []),
     ("What is the symbol of unobtainium?", "abstain", [], []),
-    ("Which countries mine platinum?", "abstain", [], []),
+    ("Which countries mine platinum?", "ok", ["South Africa"], []),
     ("When did Kazakhstan restrict tungsten exports?", "abstain", [], []),
     ("What share of world rare earth output came from Mongolia in 2025?", "abstain", [], []),
     ("Who runs Pensana?", "abstain", [], []),

@@ -57,9 +57,9 @@ def test_trust_case(loaded, question: str, expect: str, must: list[str], never: 
 def test_no_answer_names_what_was_not_understood(loaded) -> None:
     store, settings = loaded
     asker = Asker(store, settings)
-    ans = asker.ask("Which rare earths does Iceland produce?", engine="rules")
-    assert ans.status == "no_answer" and "'Iceland' is not in the graph" in ans.answer
-    assert ans.not_understood == ["Iceland"]
+    ans = asker.ask("Which rare earths does Atlantis produce?", engine="rules")
+    assert ans.status == "no_answer" and "'Atlantis' is not in the graph" in ans.answer
+    assert ans.not_understood == ["Atlantis"]
     ans = asker.ask("Which countries produced more than 10,000 t of rare earths in 2024 but less than 30,000 t?")
     assert ans.status == "no_answer" and "30,000" in ans.answer
     ans = asker.ask("Which companies has the United States sanctioned?", engine="rules")

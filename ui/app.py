@@ -1,4 +1,4 @@
-"""The Streamlit app (entry point of `rekg ui`): Chat, Explore and Data pages.
+"""The Streamlit app (entry point of `rekg ui`): Chat, Explore, Supply risk and Data pages.
 
 Pages hold no Cypher and no prompts; they call graph/, qa/ and ingest/. Run it through `rekg ui`,
 which loads the bundled data into an empty graph and keeps the embedded database running.
@@ -24,6 +24,7 @@ st.set_page_config(
 pages = [
     st.Page(HERE / "pages" / "chat.py", title="Chat", icon=":material/chat:", url_path="chat", default=True),
     st.Page(HERE / "pages" / "explore.py", title="Explore", icon=":material/hub:", url_path="explore"),
+    st.Page(HERE / "pages" / "supply.py", title="Supply risk", icon=":material/warning:", url_path="supply"),
     st.Page(HERE / "pages" / "data.py", title="Data", icon=":material/database:", url_path="data"),
 ]
 st.navigation(pages, position="top").run()

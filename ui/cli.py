@@ -36,16 +36,24 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         if not only_articles:
             if args.dry_run:
                 from ingest.dataset import load
+                from ingest.load import RELEASE_PATH
 
-                ds = load(Path(args.dataset or DATASET_DIR))
+                release = None if args.dataset or args.no_release else RELEASE_PATH
+                ds = load(Path(args.dataset or DATASET_DIR), release)
                 n, r = ds.batch.counts()
                 print(f"dry run: the dataset is valid ({n} nodes, {r} relationships); nothing written")
+                if ds.release is not None:
+                    print(ds.release.render())
             else:
-                rep = ingest_dataset(
-                    store, Path(args.dataset or DATASET_DIR), reset=args.reset, progress=sys.stderr.isatty()
-                )
+                from ingest.load import RELEASE_PATH
+
+                release = None if args.dataset or args.no_release else RELEASE_PATH
+                rep = ingest_dataset(store, Path(args.dataset or DATASET_DIR), reset=args.reset,
+                                     progress=sys.stderr.isatty(), release=release)  # fmt: skip
                 print(f"dataset: {rep.nodes} nodes and {rep.relationships} relationships merged in {rep.seconds:.2f} s "
                       f"({settings.backend})", file=sys.stderr)  # fmt: skip
+                if rep.release is not None:
+                    print(rep.release.render(), file=sys.stderr)
             if not articles and not args.dataset:
                 articles = bundled_articles()
         if articles and args.review:
@@ -197,6 +205,44 @@ def _render_query(out: dict, truncated: bool) -> str:  # noqa: ANN001
     return "\n".join(lines)
 
 
+def cmd_analytics(args: argparse.Namespace, settings: Settings) -> int:
+    """Supply-risk measures (qa/analytics.py): the same functions the chat and the Supply-risk page use."""
+    from qa import analytics
+
+    store = _store(settings)
+    try:
+        if args.measure == "concentration":
+            rows = [c.to_json() for c in analytics.concentration(store, year=args.year, stage=args.stage,
+                                                                 minerals=args.mineral or None)]  # fmt: skip
+            cols = ["mineral", "year", "stage", "top_country", "top_share", "top3_share", "hhi", "china_share", "unit"]
+        elif args.measure == "exposure":
+            rows = [e.to_json() for e in analytics.exposure(store, country=args.country, year=args.year)]
+            if args.mineral:
+                rows = [r for r in rows if r["mineral"] in args.mineral]
+            cols = ["mineral", "year", "net_import_reliance", "reliance_as_stated", "top_source", "top_source_share",
+                    "china_import_share", "import_detail", "period"]  # fmt: skip
+        elif args.measure == "chokepoints":
+            rows = [c.to_json() for c in analytics.chokepoints(store, year=args.year, threshold=args.threshold)]
+            cols = ["mineral", "year", "stage", "country", "share", "policies"]
+        else:
+            rows = analytics.supply_risk_table(store, year=args.year)
+            cols = list(rows[0]) if rows else []
+    except ValueError as e:
+        raise RekgError(str(e)) from e
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps({"measure": args.measure, "edition": analytics.EDITION, "source": analytics.RELEASE_TITLE,
+                          "rows": rows}, ensure_ascii=False, default=str))  # fmt: skip
+        return 0
+    print("\t".join(cols))
+    for r in rows:
+        print("\t".join("" if r.get(c) is None else (", ".join(map(str, r[c])) if isinstance(r[c], list) else str(r[c]))
+                        for c in cols))  # fmt: skip
+    print(f"({len(rows)} rows; {analytics.RELEASE_TITLE}, {analytics.EDITION})")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from graph.export import export_to_file, subgraph_for_entity
 
@@ -251,6 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--article", action="append", help="a news article (.txt or .md) to add; repeatable")
     s.add_argument("--articles", help="a directory of articles to add")
     s.add_argument("--reset", action="store_true", help="empty the graph first")
+    s.add_argument("--no-release", action="store_true", help="leave out the USGS MCS 2026 data release (data/usgs/)")
     s.add_argument("--dry-run", action="store_true", help="validate and show what would be added; write nothing")
     s.add_argument("--review", metavar="OUT", help="with --article: write a review file (JSON) instead of ingesting")
     s.add_argument("--apply", metavar="REVIEW", help="write the accepted facts of a review file")
@@ -281,6 +328,17 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help='one JSON object per query: {"query", "status", ...}')
     s.add_argument("--param", action="append", metavar="NAME=VALUE", help="a query parameter (JSON or text)")
     s.set_defaults(fn=cmd_query)
+
+    s = sub.add_parser("analytics", help="supply-risk measures: concentration, exposure, chokepoints, table")
+    s.add_argument("measure", choices=["concentration", "exposure", "chokepoints", "table"], help="which measure")
+    s.add_argument("--year", type=int, help="the year (default: the newest in the data)")
+    s.add_argument("--stage", choices=["mine", "refinery", "smelter", "reserves"], default="mine",
+                   help="concentration of which stage (default mine production)")  # fmt: skip
+    s.add_argument("--country", default="United States", help="exposure of which country (default United States)")
+    s.add_argument("--mineral", action="append", help="only this mineral (repeatable)")
+    s.add_argument("--threshold", type=float, default=50.0, help="chokepoints: the top producer's share, percent")
+    s.add_argument("--json", action="store_true", help="print one JSON object")
+    s.set_defaults(fn=cmd_analytics)
 
     s = sub.add_parser("export", help="export a subgraph around an entity or behind an answer")
     s.add_argument("--entity", help="entity name or alias")

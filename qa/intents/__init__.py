@@ -21,6 +21,7 @@ from qa.intents.pattern import intent_pattern
 from qa.intents.people import intent_event, intent_office, intent_office_dates
 from qa.intents.policies import intent_policy
 from qa.intents.statistics import intent_most, intent_production
+from qa.intents.supply import intent_supply
 from qa.intents.text import intent_text
 
 INTENTS = [
@@ -33,6 +34,7 @@ INTENTS = [
     intent_attribute,
     intent_classified,
     intent_production,
+    intent_supply,
     intent_policy,
     intent_office,
     intent_office_dates,
