@@ -121,25 +121,24 @@ def test_explore_shows_relationships_and_expands(app) -> None:  # noqa: ANN001
     option = next(o for o in sb.options if o.startswith("China · Country"))
     sb.select(option).run()
     assert not app.exception
-    rels = frame(app, "from", "relationship", "to")
-    assert {"from", "relationship", "to"} <= set(rels.columns)
-    assert "PRODUCES" in set(rels["relationship"])
+    rels = frame(app, "From", "Relationship", "To")
+    assert "PRODUCES" in set(rels["Relationship"])
     n_before = len(rels)
     # aliases are searchable options
     assert any(o.startswith("PRC → China") for o in sb.options)
     # expand a neighbour through the fallback button
     choice = app.selectbox(key="explore-expand-choice")
-    idx = next(i for i, o in enumerate(choice.options) if o.endswith(" · Company"))
+    idx = next(i for i, o in enumerate(choice.options) if o.endswith(" · Company"))  # options show "name · Label"
     choice.select_index(idx).run()
-    target = app.selectbox(key="explore-expand-choice").value
+    target = app.session_state["explore-expand-uids"][app.selectbox(key="explore-expand-choice").value]
     assert target.startswith("Company:")
     app.button(key="explore-expand").click().run()
     assert not app.exception
     assert target in app.session_state["explore-expanded"]
-    assert len(frame(app, "from", "relationship", "to")) > n_before
+    assert len(frame(app, "From", "Relationship", "To")) > n_before
     # filters: one relationship type
     app.multiselect(key="explore-types").select("HEADQUARTERED_IN").run()
-    assert set(frame(app, "from", "relationship", "to")["relationship"]) == {"HEADQUARTERED_IN"}
+    assert set(frame(app, "From", "Relationship", "To")["Relationship"]) == {"HEADQUARTERED_IN"}
     assert {d.label for d in app.get("download_button")} >= {"JSON", "GraphML", "Cypher script"}
 
 
