@@ -115,7 +115,7 @@ def test_edited_cypher_runs_read_only(app) -> None:  # noqa: ANN001
 
 
 def test_explore_shows_relationships_and_expands(app) -> None:  # noqa: ANN001
-    app.switch_page("pages/explore.py").run()
+    app.switch_page("views/explore.py").run()
     assert not app.exception
     sb = app.selectbox(key="explore-entity")
     option = next(o for o in sb.options if o.startswith("China · Country"))
@@ -143,7 +143,7 @@ def test_explore_shows_relationships_and_expands(app) -> None:  # noqa: ANN001
 
 
 def test_data_page_shows_counts(app) -> None:  # noqa: ANN001
-    app.switch_page("pages/data.py").run()
+    app.switch_page("views/data.py").run()
     assert not app.exception
     metrics = {m.label: m.value for m in app.metric}
     assert int(metrics["Nodes"]) > 100 and int(metrics["Relationships"]) > 100
@@ -163,7 +163,7 @@ ARTICLE = (
 
 def test_add_article_preview_then_commit(app) -> None:  # noqa: ANN001
     pytest.importorskip("ingest.articles")
-    app.switch_page("pages/data.py").run()
+    app.switch_page("views/data.py").run()
     before = int({m.label: m.value for m in app.metric}["Relationships"])
     app.text_input(key="article-title").input("Lynas to supply Noveon")
     app.text_input(key="article-date").input("2026-03-01")

@@ -154,6 +154,8 @@ def answer_table(
             config[head] = st.column_config.LinkColumn(head, display_text=LINK_TEXT, help="Open in Explore")
         elif head in t.long_text:
             config[head] = st.column_config.TextColumn(head, width="large")
+        elif c not in ("year", "hops") and pd.api.types.is_numeric_dtype(df[head]):
+            config[head] = st.column_config.NumberColumn(head, format="localized")
     if t.source_column:
         config[t.source_column] = st.column_config.TextColumn(
             t.source_column, help="Numbers of the sources below that back this row", width="small"
@@ -183,7 +185,7 @@ def chart(rows: list[dict[str, Any]], columns: list[str], measure: str = "") -> 
                 x=alt.X(f"{spec.y}:Q", title=spec.y_title),
                 tooltip=[spec.x, alt.Tooltip(spec.y, format=",")],
             )
-            .properties(height=min(40 + 30 * len(df), 360))
+            .properties(height=max(150, min(60 + 36 * len(df), 480)))
         )
     else:
         enc: dict[str, Any] = {

@@ -30,7 +30,9 @@ from graph.store import GNode, GRel, plain
 NODE_CAP = 150  # above this many nodes a graph is a hairball: warn, summarise, offer "show all"
 HIDDEN_PROPS = {"sources", "evidence", "aliases"}
 SPACING = 95.0  # model px between neighbours
-TARGET_FONT_PX = 12.0
+TARGET_FONT_PX = 13.0
+LABEL_EMS = 9.0  # widest label, in font sizes (longer names end in an ellipsis)
+EDGE_LABELS_MAX = 30  # more relationships than this: their captions show on selection only
 
 
 @dataclass
@@ -69,10 +71,28 @@ def cap(nodes: list[GNode], rels: list[GRel], keep: Iterable[str] = (), limit: i
     )
 
 
+def _widen(pos: dict[str, tuple[float, float]], aspect: float) -> dict[str, tuple[float, float]]:
+    """Stretch a round drawing towards the frame's aspect ratio, so it fills a wide frame (and labels grow)."""
+    if len(pos) < 3:
+        return pos
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    bw, bh = max(xs) - min(xs) or 1.0, max(ys) - min(ys) or 1.0
+    f = min(2.2, max(1.0, aspect * bh / bw))
+    return {u: (x * f, y) for u, (x, y) in pos.items()}
+
+
 def layout(
-    nodes: list[GNode], rels: list[GRel], fixed: dict[str, tuple[float, float]] | None = None, seed: int = 7
+    nodes: list[GNode],
+    rels: list[GRel],
+    fixed: dict[str, tuple[float, float]] | None = None,
+    seed: int = 7,
+    aspect: float = 1.0,
 ) -> dict[str, tuple[float, float]]:
-    """Model positions for every node; nodes in `fixed` keep theirs and only the others are placed."""
+    """Model positions for every node; nodes in `fixed` keep theirs and only the others are placed.
+
+    A fresh drawing is stretched towards `aspect` (frame width / height).
+    """
     g = nx.Graph()
     g.add_nodes_from(sorted(n.uid for n in nodes))
     for r in rels:
@@ -87,39 +107,48 @@ def layout(
         n = len(g)
         pos = nx.spring_layout(g, seed=seed, k=1.8 / math.sqrt(n), iterations=80)
         scale = SPACING * math.sqrt(n) * 0.75
-        return {u: (float(x) * scale, float(y) * scale) for u, (x, y) in pos.items()}
+        out = {u: (float(x) * scale, float(y) * scale) for u, (x, y) in pos.items()}
+        return _widen(out, aspect)
     # new nodes start next to a placed neighbour (or at the edge of the drawing) and are pulled into place
     import random
 
     rnd = random.Random(seed)
     init: dict[str, tuple[float, float]] = dict(keep)
-    xs = [p[0] for p in keep.values()]
-    right = max(xs) + SPACING
+    cx = sum(p[0] for p in keep.values()) / len(keep)
+    cy = sum(p[1] for p in keep.values()) / len(keep)
+    right = max(p[0] for p in keep.values()) + SPACING
     for u in g.nodes:
         if u in init:
             continue
         anchors = [init[v] for v in g.neighbors(u) if v in init]
-        if anchors:
+        if anchors:  # outwards from the drawing's centre, past the anchor: new nodes do not fall into the old ones
             ax, ay = anchors[0]
-            angle = rnd.uniform(0, 2 * math.pi)
-            init[u] = (ax + SPACING * math.cos(angle), ay + SPACING * math.sin(angle))
+            angle = math.atan2(ay - cy, ax - cx) + rnd.uniform(-0.9, 0.9)
+            init[u] = (ax + 1.6 * SPACING * math.cos(angle), ay + 1.6 * SPACING * math.sin(angle))
         else:
             init[u] = (right, rnd.uniform(-SPACING, SPACING) * 3)
-    pos = nx.spring_layout(g, pos=init, fixed=list(keep), k=SPACING, iterations=60, seed=seed)
+    pos = nx.spring_layout(g, pos=init, fixed=list(keep), k=SPACING, iterations=25, seed=seed)
     out = {u: (float(x), float(y)) for u, (x, y) in pos.items()}
     out.update(keep)
     return out
 
 
 def font_size(positions: dict[str, tuple[float, float]], width: int, height: int) -> float:
-    """The model font size that renders at about TARGET_FONT_PX once the drawing is fitted to the frame."""
+    """The model font size f that renders at TARGET_FONT_PX once the drawing is fitted to the frame.
+
+    Cytoscape fits the bounding box of nodes *and labels*; a label is at most LABEL_EMS font sizes
+    wide and about 3 tall, so the fitted zoom is min((W - pad) / (bw + LABEL_EMS f), (H - pad) / (bh + 3 f)).
+    Solving f * zoom = T for f gives the bound below (at least T: small graphs are not blown up).
+    """
+    t = TARGET_FONT_PX
     if len(positions) < 2:
-        return TARGET_FONT_PX
+        return t
     xs = [p[0] for p in positions.values()]
     ys = [p[1] for p in positions.values()]
-    bw, bh = max(xs) - min(xs) + 160, max(ys) - min(ys) + 80  # labels and padding around the nodes
-    zoom = min(width / bw, height / bh, 1.6)
-    return round(max(TARGET_FONT_PX, min(40.0, TARGET_FONT_PX / zoom)), 1)
+    bw, bh = max(xs) - min(xs), max(ys) - min(ys)
+    w, h = max(width - 60, 200), max(height - 60, 150)
+    f = max(t, t * bw / max(w - LABEL_EMS * t, 1), t * bh / max(h - 3.2 * t, 1))
+    return round(min(60.0, f * 1.05), 1)
 
 
 def _short(v: Any) -> str:
@@ -176,7 +205,7 @@ class _RawStyle:
         return {"selector": self.selector, "style": self.style}
 
 
-def _styles(font: float) -> list[Any]:
+def _styles(font: float, edge_labels: bool = True) -> list[Any]:
     from st_link_analysis import EdgeStyle, NodeStyle
 
     node_size = round(font * 2.1, 1)
@@ -191,7 +220,7 @@ def _styles(font: float) -> list[Any]:
                 "height": node_size,
                 "text-margin-y": font * 0.3,
                 "text-wrap": "ellipsis",
-                "text-max-width": font * 14,
+                "text-max-width": font * LABEL_EMS,
                 "border-width": font * 0.08,
                 "text-background-color": "#ffffff",
                 "text-background-opacity": 0.7,
@@ -204,7 +233,9 @@ def _styles(font: float) -> list[Any]:
     ]
     with warnings.catch_warnings():  # st-link-analysis 0.4 warns about its own default `labeled=False`
         warnings.simplefilter("ignore")
-        styles += [EdgeStyle(r.type, caption="label", directed=True) for r in RELS]
+        styles += [EdgeStyle(r.type, caption="label" if edge_labels else None, directed=True) for r in RELS]
+    if not edge_labels:
+        styles.append(_RawStyle("edge:selected, edge.highlight", {"label": "data(label)"}))
     return styles
 
 
@@ -231,7 +262,9 @@ def render(
 
     if not nodes and not rels:
         return {}
-    pos = layout(nodes, rels, positions)
+    nodes = [n for n in nodes if n.label != "Sentence"]
+    rels = [r for r in rels if r.start.label != "Sentence" and r.end.label != "Sentence"]
+    pos = layout(nodes, rels, positions, aspect=width_hint / height)
     font = font_size(pos, width_hint, height)
     els = elements(nodes, rels, pos, asked=asked, pinned=pinned)
     ids = ",".join(sorted(e["data"]["id"] for e in els["nodes"]))
@@ -248,7 +281,7 @@ def render(
     st_link_analysis(
         els,
         layout=lay,
-        node_styles=_styles(font),
+        node_styles=_styles(font, edge_labels=len(els["edges"]) <= EDGE_LABELS_MAX),
         edge_styles=[],
         height=height,
         key=key,

@@ -216,7 +216,7 @@ def render_answer(i: int, ans: Answer, streamed: bool = False) -> None:
         cols = st.columns(len(ents) + 1)
         cols[0].caption("Open in Explore:")
         for c, n in zip(cols[1:], ents):
-            c.page_link("pages/explore.py", label=n.name[:40], icon=":material/hub:", query_params={"entity": n.uid})
+            c.page_link("views/explore.py", label=n.name[:40], icon=":material/hub:", query_params={"entity": n.uid})
     if sources:
         with st.expander(f"Sources ({len(sources)})", expanded=False):
             if refs:
@@ -229,7 +229,7 @@ def render_answer(i: int, ans: Answer, streamed: bool = False) -> None:
                 st.caption("parameters: `" + ", ".join(f"${k} = {v!r}" for k, v in ans.params.items()) + "`")
             c1, c2 = st.columns([1, 3])
             run = c1.button("Run", key=f"run-{i}")
-            c2.page_link("pages/data.py", label="Schema: labels and relationship types", icon=":material/schema:")
+            c2.page_link("views/data.py", label="Schema: labels and relationship types", icon=":material/schema:")
             if run:
                 run_cypher(i, ans)
     meta = f"{STATUS_TEXT.get(ans.status, ans.status)} · engine: {ans.engine} · {ans.elapsed_ms:.0f} ms"
@@ -259,9 +259,13 @@ def _scroll_to(i: int) -> None:
     import streamlit.components.v1 as components
 
     components.html(
-        f"<script>setTimeout(() => {{ const d = window.parent.document; const a = d.getElementById('answer-{i}');"
-        " if (a) { (a.closest('[data-testid=\"stChatMessage\"]') || a).scrollIntoView({block: 'start'}); }"
-        " }, 350);</script>",
+        "<script>const go = () => { const d = window.parent.document;"
+        f" const a = d.getElementById('answer-{i}'); if (!a) return;"
+        " const msg = a.closest('[data-testid=\"stChatMessage\"]');"
+        " const all = [...d.querySelectorAll('[data-testid=\"stChatMessage\"]')];"
+        " const q = all[all.indexOf(msg) - 1] || msg;"
+        " (q || a).scrollIntoView({block: 'start'}); };"
+        " [150, 500, 1200].forEach(t => setTimeout(go, t));</script>",
         height=0,
     )
 
@@ -272,7 +276,7 @@ def main() -> None:
     turns = history()
     new.button("New chat", icon=":material/add_comment:", key="new-chat", on_click=_new_chat, disabled=not turns)
     if goto := st.session_state.pop("explore-goto", None):
-        st.switch_page("pages/explore.py", query_params={"entity": goto})
+        st.switch_page("views/explore.py", query_params={"entity": goto})
     try:
         a = asker()
     except RekgError as e:

@@ -167,6 +167,7 @@ def neighbourhood_mode(opts: list[str], target: dict[str, str]) -> None:
         warn(f"Could not read the neighbourhood: {e}")
         return
     hidden = set(st.session_state.get("explore-hidden") or []) - {root.uid} - set(pinned)
+    hidden |= {n.uid for n in view.nodes if n.label == "Sentence"}  # article sentences are provenance, not entities
     nodes = [n for n in view.entity_nodes if n.uid not in hidden]
     rels = [r for r in view.relationships if r.start.uid not in hidden and r.end.uid not in hidden]
 
@@ -206,7 +207,8 @@ def neighbourhood_mode(opts: list[str], target: dict[str, str]) -> None:
         st.session_state["explore-positions"] = pos
         st.caption("Double-click a node to expand it · select nodes and press Delete to hide them · "
                    "drag to move, scroll to zoom, click for properties")  # fmt: skip
-        candidates = sorted((n for n in shown.nodes), key=lambda n: (n.uid != root.uid, n.name))
+        done = {e.split("|")[0] for e in _expanded()}
+        candidates = sorted((n for n in shown.nodes if n.uid not in done), key=lambda n: (n.uid == root.uid, n.name))
         labels = {f"{n.name} · {n.label}": n.uid for n in candidates}
         st.session_state["explore-expand-uids"] = labels
         e1, e2, e3 = st.columns([3, 2, 1], vertical_alignment="bottom")
@@ -217,14 +219,15 @@ def neighbourhood_mode(opts: list[str], target: dict[str, str]) -> None:
                      key="explore-expand-type")  # fmt: skip
         e3.button("Expand", key="explore-expand", on_click=_expand_selected)
         p1, p2 = st.columns(2)
-        names = {n.uid: f"{n.name} · {n.label}" for n in view.entity_nodes}
-        in_view = sorted({n.uid for n in view.entity_nodes} | set(pinned), key=lambda u: names.get(u, u))
+        names = {n.uid: f"{n.name} · {n.label}" for n in nodes}
+        in_view = sorted({n.uid for n in nodes} | set(pinned), key=lambda u: names.get(u, u))
 
         def name_of(u: str) -> str:
             return names.get(u) or _label(u)
 
         p1.multiselect("Pinned (stay in view and in place)", in_view, format_func=name_of, key="explore-pinned")
-        p2.multiselect("Hidden", sorted(set(in_view) | hidden), format_func=name_of, key="explore-hidden")
+        user_hidden = set(st.session_state.get("explore-hidden") or [])
+        p2.multiselect("Hidden", sorted(set(in_view) | user_hidden), format_func=name_of, key="explore-hidden")
         if _expanded():
             st.caption("Expanded: " + ", ".join(name_of(e.split("|")[0]).split(" · ")[0]
                                                 + (f" by {e.split('|')[1]}" if "|" in e else "") for e in _expanded()))  # fmt: skip
