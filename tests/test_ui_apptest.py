@@ -115,36 +115,35 @@ def test_edited_cypher_runs_read_only(app) -> None:  # noqa: ANN001
 
 
 def test_explore_shows_relationships_and_expands(app) -> None:  # noqa: ANN001
-    app.switch_page("pages/explore.py").run()
+    app.switch_page("views/explore.py").run()
     assert not app.exception
     sb = app.selectbox(key="explore-entity")
     option = next(o for o in sb.options if o.startswith("China · Country"))
     sb.select(option).run()
     assert not app.exception
-    rels = frame(app, "from", "relationship", "to")
-    assert {"from", "relationship", "to"} <= set(rels.columns)
-    assert "PRODUCES" in set(rels["relationship"])
+    rels = frame(app, "From", "Relationship", "To")
+    assert "PRODUCES" in set(rels["Relationship"])
     n_before = len(rels)
     # aliases are searchable options
     assert any(o.startswith("PRC → China") for o in sb.options)
     # expand a neighbour through the fallback button
     choice = app.selectbox(key="explore-expand-choice")
-    idx = next(i for i, o in enumerate(choice.options) if o.endswith(" · Company"))
+    idx = next(i for i, o in enumerate(choice.options) if o.endswith(" · Company"))  # options show "name · Label"
     choice.select_index(idx).run()
-    target = app.selectbox(key="explore-expand-choice").value
+    target = app.session_state["explore-expand-uids"][app.selectbox(key="explore-expand-choice").value]
     assert target.startswith("Company:")
     app.button(key="explore-expand").click().run()
     assert not app.exception
     assert target in app.session_state["explore-expanded"]
-    assert len(frame(app, "from", "relationship", "to")) > n_before
+    assert len(frame(app, "From", "Relationship", "To")) > n_before
     # filters: one relationship type
     app.multiselect(key="explore-types").select("HEADQUARTERED_IN").run()
-    assert set(frame(app, "from", "relationship", "to")["relationship"]) == {"HEADQUARTERED_IN"}
+    assert set(frame(app, "From", "Relationship", "To")["Relationship"]) == {"HEADQUARTERED_IN"}
     assert {d.label for d in app.get("download_button")} >= {"JSON", "GraphML", "Cypher script"}
 
 
 def test_data_page_shows_counts(app) -> None:  # noqa: ANN001
-    app.switch_page("pages/data.py").run()
+    app.switch_page("views/data.py").run()
     assert not app.exception
     metrics = {m.label: m.value for m in app.metric}
     assert int(metrics["Nodes"]) > 100 and int(metrics["Relationships"]) > 100
@@ -164,7 +163,7 @@ ARTICLE = (
 
 def test_add_article_preview_then_commit(app) -> None:  # noqa: ANN001
     pytest.importorskip("ingest.articles")
-    app.switch_page("pages/data.py").run()
+    app.switch_page("views/data.py").run()
     before = int({m.label: m.value for m in app.metric}["Relationships"])
     app.text_input(key="article-title").input("Lynas to supply Noveon")
     app.text_input(key="article-date").input("2026-03-01")
@@ -178,3 +177,95 @@ def test_add_article_preview_then_commit(app) -> None:  # noqa: ANN001
     assert app.success
     app.run()
     assert int({m.label: m.value for m in app.metric}["Relationships"]) > before
+
+
+# -- the analyst's workbench ------------------------------------------------------------------------
+
+
+def test_rows_carry_their_sources_and_the_reading(app) -> None:  # noqa: ANN001
+    app.chat_input[0].set_value("What did China restrict in April 2025?").run()
+    assert not app.exception
+    df = frame(app, "Mineral", "Sources")
+    assert all(str(v).strip() for v in df["Sources"])  # every row names its sources
+    ans = app.session_state["chat"][0]["answer"]
+    numbers = {int(x) for v in df["Sources"] for x in str(v).split(",")}
+    assert numbers <= set(range(1, len(ans.sources) + 1))  # the numbers point into the Sources list
+    assert any(c.value.startswith("Read as:") for c in app.caption)
+    assert not any("None" in str(v) for v in df.to_numpy().ravel())
+    assert any(e.label == f"Sources ({len(ans.sources)})" for e in app.expander)
+
+
+def test_answer_graph_holds_the_question_entity(app) -> None:  # noqa: ANN001
+    app.chat_input[0].set_value("Which policies target Japan?").run()
+    assert not app.exception
+    drawn = next(v for k, v in app.session_state["graph-positions"].items() if k.startswith("graph-"))
+    assert "Country:Japan" in drawn  # Japan is drawn, not six unconnected policies
+    ans = app.session_state["chat"][0]["answer"]
+    assert any(r.type == "TARGETS" and r.end.uid == "Country:Japan" for r in ans.relationships)
+
+
+def test_new_chat_clears_and_reload_restores(app, app_data_dir: Path) -> None:  # noqa: ANN001
+    from streamlit.testing.v1 import AppTest
+
+    app.chat_input[0].set_value("Which companies make magnets?").run()
+    cid = app.query_params["chat"][0] if isinstance(app.query_params["chat"], list) else app.query_params["chat"]
+    assert (app_data_dir / "chats" / f"{cid}.json").exists()
+    again = AppTest.from_file(APP, default_timeout=60)
+    again.query_params["chat"] = cid
+    again.run()  # a reload of the same URL: the conversation comes back
+    assert not again.exception
+    assert [t["question"] for t in again.session_state["chat"]] == ["Which companies make magnets?"]
+    again.button(key="new-chat").click().run()
+    assert not again.exception
+    assert again.session_state["chat"] == []
+    new_id = again.query_params["chat"]
+    assert (new_id[0] if isinstance(new_id, list) else new_id) != cid
+
+
+def test_suggestion_after_no_answer_asks_it(app) -> None:  # noqa: ANN001
+    app.chat_input[0].set_value("What's the weather in Tokyo?").run()
+    assert app.session_state["chat"][0]["answer"].status == "no_answer"
+    btn = app.button(key="try-0-0")
+    btn.click().run()
+    assert not app.exception
+    assert app.session_state["chat"][1]["question"] == btn.label
+    assert app.session_state["chat"][1]["answer"].status == "ok"
+    assert ".env" not in texts(app)  # analyst's words, not the developer's
+
+
+def test_explore_opens_an_entity_from_a_link(app) -> None:  # noqa: ANN001
+    app.query_params["entity"] = "Country:Japan"
+    app.switch_page("views/explore.py").run()
+    assert not app.exception
+    assert any(h.value == "Japan" for h in app.subheader)
+
+
+def test_explore_path_between_two_entities(app) -> None:  # noqa: ANN001
+    app.switch_page("views/explore.py").run()
+    app.session_state["explore-mode"] = "Path between two"
+    app.run()
+    assert not app.exception
+    frm = app.selectbox(key="path-from")
+    frm.select(next(o for o in frm.options if o.startswith("MP Materials · "))).run()
+    to = app.selectbox(key="path-to")
+    to.select(next(o for o in to.options if o.startswith("Apple · "))).run()
+    app.button(key="path-find").click().run()
+    assert not app.exception
+    paths = frame(app, "Path", "Steps")
+    assert len(paths) >= 1
+    assert all(p.startswith("MP Materials") and p.endswith("Apple") for p in paths["Path"])
+
+
+def test_explore_timeline_and_schema(app) -> None:  # noqa: ANN001
+    app.switch_page("views/explore.py").run()
+    app.session_state["explore-mode"] = "Timeline"
+    app.run()
+    assert not app.exception
+    app.selectbox(key="tl-country").select("Japan").run()
+    tl = frame(app, "Kind", "Name", "Countries")
+    assert len(tl) > 3 and all("Japan" in c for c in tl["Countries"])
+    app.switch_page("views/data.py").run()
+    assert not app.exception
+    assert "Schema" in [s.value for s in app.subheader]
+    schema = frame(app, "Kind", "Name", "Direction")
+    assert "(Policy) → (Country | Company)" in set(schema["Direction"])

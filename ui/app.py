@@ -22,9 +22,9 @@ st.set_page_config(
 )
 
 pages = [
-    st.Page(HERE / "pages" / "chat.py", title="Chat", icon=":material/chat:", url_path="chat", default=True),
-    st.Page(HERE / "pages" / "explore.py", title="Explore", icon=":material/hub:", url_path="explore"),
-    st.Page(HERE / "pages" / "supply.py", title="Supply risk", icon=":material/warning:", url_path="supply"),
-    st.Page(HERE / "pages" / "data.py", title="Data", icon=":material/database:", url_path="data"),
+    st.Page(HERE / "views" / "chat.py", title="Chat", icon=":material/chat:", url_path="chat", default=True),
+    st.Page(HERE / "views" / "explore.py", title="Explore", icon=":material/hub:", url_path="explore"),
+    st.Page(HERE / "views" / "supply.py", title="Supply risk", icon=":material/warning:", url_path="supply"),
+    st.Page(HERE / "views" / "data.py", title="Data", icon=":material/database:", url_path="data"),
 ]
 st.navigation(pages, position="top").run()

@@ -5,11 +5,7 @@ No Cypher here beyond what graph/ and qa/ offer; pages call these and the projec
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import json
 import re
-import warnings
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -17,12 +13,10 @@ import pandas as pd
 import streamlit as st
 
 from graph.export import FORMATS, MIME, SUFFIX, Subgraph, export_bytes
-from graph.ontology import NODES, RELS
 from graph.settings import Settings, load_settings
-from graph.store import GNode, GraphStore, GRel, plain
+from graph.store import GNode, GraphStore, GRel
 
 FORMAT_LABELS = {"json": "JSON", "graphml": "GraphML", "csv": "CSV (Neo4j import, zip)", "cypher": "Cypher script"}
-HIDDEN_PROPS = {"sources", "evidence", "aliases"}
 
 
 def settings() -> Settings:
@@ -46,56 +40,15 @@ def warn(message: str, hint: str = "") -> None:
     st.warning(message + (f"\n\n{hint}" if hint else ""), icon=":material/warning:")
 
 
-# -- graph view --------------------------------------------------------------------------------
-
-
-def _short(v: Any) -> str:
-    v = plain(v)
-    if isinstance(v, list):
-        v = ", ".join(str(x) for x in v)
-    text = str(v)
-    return text if len(text) <= 200 else text[:197] + "…"
+# -- graph view (ui/graphview.py draws; these keep the older call sites working) ----------------------
 
 
 def elements(nodes: Iterable[GNode], rels: Iterable[GRel]) -> dict[str, Any]:
-    """st_link_analysis elements: node `label` is the ontology label (styled by colour), `name` the caption."""
-    out_nodes: dict[str, dict[str, Any]] = {}
-    out_edges: dict[str, dict[str, Any]] = {}
+    """Cytoscape elements (with laid-out positions) for these nodes and relationships."""
+    from ui import graphview
 
-    def add(n: GNode) -> None:
-        if n.uid in out_nodes:
-            return
-        data = {"id": n.uid, "label": n.label, "name": n.name}
-        for k, v in n.props.items():
-            if k not in HIDDEN_PROPS and k not in data and v not in (None, "", []):
-                data[k] = _short(v)
-        out_nodes[n.uid] = {"data": data}
-
-    for n in nodes:
-        add(n)
-    for r in rels:
-        add(r.start)
-        add(r.end)
-        data = {"id": r.uid, "label": r.type, "source": r.start.uid, "target": r.end.uid}
-        for k, v in r.props.items():
-            if k not in HIDDEN_PROPS and v not in (None, "", []):
-                data[k] = _short(v)
-        out_edges[r.uid] = {"data": data}
-    return {"nodes": list(out_nodes.values()), "edges": list(out_edges.values())}
-
-
-class _RawStyle:
-    """A Cytoscape style rule passed next to NodeStyle/EdgeStyle (st-link-analysis only calls `.dump()`)."""
-
-    def __init__(self, selector: str, style: dict[str, Any]) -> None:
-        self.selector, self.style = selector, style
-
-    def dump(self) -> dict[str, Any]:
-        return {"selector": self.selector, "style": self.style}
-
-
-# The component hides captions below font size 10 on screen; small graphs zoomed to fit lose all names.
-CAPTIONS = _RawStyle("*", {"min-zoomed-font-size": 3})
+    ns, rs = list(nodes), list(rels)
+    return graphview.elements(ns, rs, graphview.layout(ns, rs))
 
 
 def render_graph(
@@ -106,105 +59,168 @@ def render_graph(
     height: int = 420,
     expandable: bool = False,
     on_change: Callable[[str], None] | None = None,
+    asked: Iterable[str] = (),
+    width_hint: int = 900,
 ) -> Any:
-    """An interactive graph (st-link-analysis, Cytoscape bundled locally: no CDN).
-
-    The component lays its elements out once, when it mounts, so its key includes a digest of the
-    elements: a changed view (new entity, expanded node, filter) mounts afresh with a new layout.
-    `on_change(component_key)` runs when the user acts on the graph (double-click = expand).
-    """
-    from st_link_analysis import EdgeStyle, NodeStyle, st_link_analysis
+    """An interactive graph with readable labels and a node cap (see ui/graphview.py)."""
+    from ui import graphview
 
     if not nodes and not rels:
         return None
-    node_styles = [NodeStyle(n.label, n.color, "name") for n in NODES] + [CAPTIONS]
-    with warnings.catch_warnings():  # st-link-analysis 0.4 warns about its own default `labeled=False`
-        warnings.simplefilter("ignore")
-        edge_styles = [EdgeStyle(r.type, caption="label", directed=True) for r in RELS]
-    els = elements(nodes, rels)
-    ids = sorted(e["data"]["id"] for e in els["nodes"]) + sorted(e["data"]["id"] for e in els["edges"])
-    full_key = f"{key}-{hashlib.sha1(json.dumps(ids).encode()).hexdigest()[:12]}"
-    return st_link_analysis(
-        els,
-        layout="cose",
-        node_styles=node_styles,
-        edge_styles=edge_styles,
-        height=height,
-        key=full_key,
-        on_change=functools.partial(on_change, full_key) if on_change else None,
-        node_actions=["expand"] if expandable else [],
-    )
+    shown = graphview.cap(nodes, rels, keep=asked)
+    if shown.capped:
+        st.caption(f"Showing {len(shown.nodes)} of {shown.total} nodes (the best connected).")
+    pos_cache = st.session_state.setdefault("graph-positions", {})
+    pos = graphview.render(
+        shown.nodes, shown.rels, key=key, height=height, width_hint=width_hint, positions=pos_cache.get(key),
+        asked=asked, on_event=on_change,
+    )  # fmt: skip
+    pos_cache[key] = pos
+    return pos
 
 
-def legend(labels: Iterable[str]) -> None:
-    colors = {n.label: n.color for n in NODES}
-    chips = " ".join(
-        f"<span style='background:{colors.get(lb, '#888')};color:#fff;border-radius:8px;padding:1px 8px;"
-        f"margin-right:4px;font-size:0.8em'>{lb}</span>"
-        for lb in sorted(set(labels))
-    )
-    if chips:
-        st.markdown(chips, unsafe_allow_html=True)
+def legend(labels: Iterable[str], asked: bool = False) -> None:
+    from ui import graphview
+
+    html = graphview.legend_html(labels, asked)
+    if html:
+        st.markdown(html, unsafe_allow_html=True)
 
 
 # -- tables, charts, sources ---------------------------------------------------------------------
 
 
 def rows_frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
-    data = [{c: _cell(r.get(c)) for c in columns} for r in rows]
-    return pd.DataFrame(data, columns=columns)
+    """Rows as an analyst reads them: human headers, no internal or empty columns, no None cells."""
+    from ui.present import table
+
+    t = table(rows, columns)
+    return arrow_safe(pd.DataFrame(t.rows, columns=t.columns))
 
 
-def _cell(v: Any) -> Any:
-    v = plain(v)
-    if isinstance(v, list):
-        return ", ".join(str(x) for x in v)
-    if isinstance(v, dict):
-        return json.dumps(v, ensure_ascii=False, default=str)
-    return v
+def arrow_safe(df: pd.DataFrame) -> pd.DataFrame:
+    """Columns that mix numbers and blanks become text (a blank shows as blank, never "None" or "nan")."""
+
+    def text(v: Any) -> str:
+        if v is None or (isinstance(v, float) and v != v):
+            return ""
+        if isinstance(v, float) and v.is_integer():
+            return f"{int(v)}"
+        return str(v)
+
+    for c in df.columns:
+        col = df[c]
+        if col.isna().any() or (col.dtype == object and len({type(v) for v in col}) > 1):
+            df[c] = col.map(text)
+    return df
 
 
-NOT_MEASURES = re.compile(r"(^|_)(year|hops|rank|id|atomic_number|number)$", re.I)
+def explore_url(uid: str) -> str:
+    """A link that opens this entity in Explore; the name shows through LinkColumn's display_text."""
+    safe = uid.replace("%", "%25").replace("&", "%26").replace("#", "%23").replace("+", "%2B")
+    return f"explore?entity={safe}"
 
 
-def chart_columns(rows: list[dict[str, Any]], columns: list[str]) -> tuple[str, str] | None:
-    """(name column, numeric column) when the rows compare numbers, else None."""
-    if len(rows) < 2:
-        return None
+LINK_TEXT = r"explore\?entity=[^:]*:(.*)$"
 
-    def numeric(c: str) -> bool:
-        vals = [r.get(c) for r in rows]
-        return all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in vals if v is not None) and any(
-            v is not None for v in vals
+
+def answer_table(
+    rows: list[dict[str, Any]],
+    columns: list[str],
+    *,
+    key: str,
+    names: dict[str, str] | None = None,
+    row_refs: list[str] | None = None,
+) -> Any:
+    """The answer's table: per-row source numbers, and entity cells that open the entity in Explore.
+
+    `names` maps an entity's name to its id; a column whose every value is such a name becomes a
+    link column (one click opens Explore on that entity, in a new tab).
+    """
+    from ui.present import table, visible_columns
+
+    t = table(rows, columns, row_refs)
+    df = arrow_safe(pd.DataFrame(t.rows, columns=t.columns))
+    config: dict[str, Any] = {}
+    names = names or {}
+    for c in visible_columns(rows, columns):
+        vals = [r.get(c) for r in rows if r.get(c) not in (None, "")]
+        head = t.columns[[*visible_columns(rows, columns)].index(c)]
+        if vals and all(isinstance(v, str) and v in names for v in vals):
+            uid_name = {v: names[v] for v in vals}
+            # the URL carries the name after the label so the cell shows the name, not a dataset id
+            df[head] = [explore_url(uid_name[r.get(c)].split(":", 1)[0] + ":" + str(r.get(c))) if r.get(c) in uid_name
+                        else "" for r in rows]  # fmt: skip
+            config[head] = st.column_config.LinkColumn(head, display_text=LINK_TEXT, help="Open in Explore")
+        elif head in t.long_text:
+            config[head] = st.column_config.TextColumn(head, width="large")
+        elif c not in ("year", "hops") and pd.api.types.is_numeric_dtype(df[head]):
+            config[head] = st.column_config.NumberColumn(head, format="localized")
+    if t.source_column:
+        config[t.source_column] = st.column_config.TextColumn(
+            t.source_column, help="Numbers of the sources below that back this row", width="small"
         )
-
-    nums = [c for c in columns if numeric(c) and not NOT_MEASURES.search(c)]
-    names = [c for c in columns if all(isinstance(r.get(c), str) for r in rows)]
-    if not nums or not names:
-        return None
-    name = next((c for c in names if len({r.get(c) for r in rows}) == len(rows)), names[0])
-    return name, nums[0]
+    return st.dataframe(
+        df, hide_index=True, key=key, column_config=config, on_select="rerun", selection_mode="single-row",
+        height=min(38 + 35 * len(df), 320),
+    )  # fmt: skip
 
 
-def bar_chart(rows: list[dict[str, Any]], columns: list[str]) -> bool:
-    cols = chart_columns(rows, columns)
-    if not cols:
+def chart(rows: list[dict[str, Any]], columns: list[str], measure: str = "") -> bool:
+    """Draw the chart the data supports (ui/present.chart_spec), with its data in words; False if none."""
+    import altair as alt
+
+    from ui.present import chart_caption, chart_spec
+
+    spec = chart_spec(rows, columns, measure)
+    if spec is None:
         return False
-    name, num = cols
-    df = pd.DataFrame([{name: r.get(name), num: r.get(num)} for r in rows]).groupby(name, sort=False).sum()
-    st.bar_chart(df, y=num, horizontal=True, height=min(60 + 28 * len(df), 420))
+    df = pd.DataFrame(spec.data)
+    if spec.kind == "bar":
+        c = (
+            alt.Chart(df, title=spec.title)
+            .mark_bar()
+            .encode(
+                y=alt.Y(f"{spec.x}:N", sort="-x", title=spec.x_title),
+                x=alt.X(f"{spec.y}:Q", title=spec.y_title),
+                tooltip=[spec.x, alt.Tooltip(spec.y, format=",")],
+            )
+            .properties(height=max(150, min(60 + 36 * len(df), 480)))
+        )
+    else:
+        enc: dict[str, Any] = {
+            "x": alt.X("year:O", title="Year"),
+            "y": alt.Y(f"{spec.y}:Q", title=spec.y_title),
+            "tooltip": [c for c in ("year", spec.color) if c] + [alt.Tooltip(spec.y, format=",")],
+        }
+        if spec.color:
+            enc["color"] = alt.Color(f"{spec.color}:N", title=spec.color.capitalize())
+        c = alt.Chart(df, title=spec.title).mark_line(point=True).encode(**enc).properties(height=300)
+    st.altair_chart(c, width="stretch")
+    st.caption(chart_caption(spec))
     return True
 
 
-def sources_list(sources: list[dict[str, Any]]) -> None:
+def bar_chart(rows: list[dict[str, Any]], columns: list[str]) -> bool:
+    """Kept for older call sites: the truthful chart (never a sum over years or editions)."""
+    return chart(rows, columns)
+
+
+def sources_list(sources: list[dict[str, Any]], numbered: bool = False, evidence: dict[str, str] | None = None) -> None:
+    """Title, date and link of each source; numbered to match the table's Sources column."""
     if not sources:
         return
     lines = []
-    for s in sources:
+    for j, s in enumerate(sources, 1):
         title = (s.get("title") or s.get("id") or "source").replace("[", "(").replace("]", ")")
         date = f" ({s['date']})" if s.get("date") else ""
         url = s.get("url") or ""
-        lines.append(f"- [{title}]({url}){date}" if url.startswith(("http://", "https://")) else f"- {title}{date}")
+        head = f"{j}. " if numbered else "- "
+        line = f"{head}[{title}]({url}){date}" if url.startswith(("http://", "https://")) else f"{head}{title}{date}"
+        quote = (evidence or {}).get(s.get("id") or "")
+        if quote:
+            line += f"\n   > “{quote.strip()}”"
+        lines.append(line)
     st.markdown("\n".join(lines))
 
 
@@ -230,7 +246,8 @@ def export_buttons(make_subgraph: Callable[[], Subgraph], *, key: str, basename:
                 on_click="ignore",
                 icon=":material/download:",
             )
+    n_src = len(sub.nodes) - len(sub.entity_nodes)
     st.caption(
-        f"{len(sub.entity_nodes)} entities, {len(sub.nodes) - len(sub.entity_nodes)} sources, "
-        f"{len(sub.relationships)} relationships"
+        f"The export holds {len(sub.entity_nodes)} entities, {len(sub.relationships)} relationships and "
+        f"{n_src} sources (every source its nodes and relationships cite, so provenance survives an import)."
     )

@@ -125,8 +125,11 @@ def render_add_article() -> None:
             warn(f"Nothing was added: {e}")
             return
         st.session_state.pop("article-preview", None)
+        added = ", ".join(str(e.get("name") if isinstance(e, dict) else e) for e in list(done.new_entities)[:8])
         st.session_state["article-done"] = (
             f"Added “{done.title}”: {len(done.new_entities)} new entities and {len(done.relationships)} relationships."
+            + (f" New: {added}." if added else "")
+            + " The counts at the top of the page include them."
         )
         st.cache_data.clear()
         st.rerun()
@@ -154,6 +157,26 @@ def render_forget() -> None:
         st.rerun()
 
 
+def render_schema() -> None:
+    """The ontology as a diagram (labels, relationship types in their direction) and as a table."""
+    from qa.explore import schema_graph, schema_rows
+    from ui import graphview
+    from ui.components import arrow_safe
+    from ui.present import human
+
+    st.subheader("Schema", anchor="schema")
+    st.caption("What the graph can hold: node labels (colours as in every graph view) and the relationship "
+               "types between them, drawn in their direction. Click a label or an arrow for its description "
+               "and properties. Use these names in the Cypher box.")  # fmt: skip
+    nodes, rels = schema_graph()
+    graphview.render(nodes, rels, key="schema-graph", height=560, width_hint=1300)
+    rows = schema_rows()
+    df = arrow_safe(pd.DataFrame([{human(k): v for k, v in r.items()} for r in rows]))
+    st.dataframe(df, hide_index=True, key="schema-table",
+                 column_config={"Properties": st.column_config.TextColumn(width="large"),
+                                "Description": st.column_config.TextColumn(width="large")})  # fmt: skip
+
+
 def main() -> None:
     st.title("Data")
     try:
@@ -164,6 +187,7 @@ def main() -> None:
     render_sources()
     render_add_article()
     render_forget()
+    render_schema()
 
 
 main()

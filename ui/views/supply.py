@@ -133,7 +133,7 @@ def main() -> None:
     pick = st.selectbox("Mineral", list(view["mineral"]), key="supply-pick")
     if st.button("Explore it (facts and sources)", key="supply-explore") and pick:
         st.session_state["explore-goto"] = f"{pick} · Mineral"
-        st.switch_page("pages/explore.py")
+        st.switch_page("views/explore.py")
 
 
 main()
