@@ -222,7 +222,8 @@ class Evidence:
     @property
     def orders(self) -> bool:
         # a ranking: an explicit direction or max()/min(); 'ORDER BY name' only sorts for display
-        return bool(re.search(r"\bORDER BY\b[^)]*?\b(DESC|ASC)\b|\bmax\(|\bmin\(", self.cypher, re.I))
+        clause = r"\bORDER BY\b(?:(?!\bLIMIT\b|\bRETURN\b|\bWITH\b|\bMATCH\b).){0,160}?\b(DESC|ASC)\b"
+        return bool(re.search(clause + r"|\bmax\(|\bmin\(", self.cypher, re.I))
 
     @property
     def counts(self) -> bool:

@@ -237,7 +237,7 @@ def test_supply_page_shows_the_table_charts_and_csv(tmp_data_dir: Path, monkeypa
     s.close()
     monkeypatch.setenv("REKG_DATA_DIR", str(tmp_data_dir))
     monkeypatch.delenv("NEO4J_URI", raising=False)
-    page = Path(__file__).resolve().parent.parent / "ui" / "pages" / "supply.py"
+    page = Path(__file__).resolve().parent.parent / "ui" / "views" / "supply.py"
     at = AppTest.from_file(str(page), default_timeout=60)
     at.run()
     assert not at.exception
