@@ -41,6 +41,7 @@ TEST_NEO4J_DIR ?= .rekg/neo4j-test
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	NEO4J_BOLT_PORT=$(TEST_NEO4J_PORT) NEO4J_DATA_DIR=$(TEST_NEO4J_DIR) bash tools/neo4j/neo4j.sh up
 	NEO4J_URI=bolt://127.0.0.1:$(TEST_NEO4J_PORT) $(BIN)/python -m pytest -p no:cacheprovider -q; rc=$$?; \
 	  NEO4J_BOLT_PORT=$(TEST_NEO4J_PORT) NEO4J_DATA_DIR=$(TEST_NEO4J_DIR) bash tools/neo4j/neo4j.sh down; exit $$rc

@@ -33,7 +33,7 @@ from graph.resolve import Entity, EntityIndex, index_from_store
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 FILE_PREFIX = "entity-index"
 _CACHE_KEYS = 200_000  # looked-up keys kept per process before the cache is emptied
 _BUCKETS = 512  # fuzzy buckets kept per process
@@ -180,24 +180,25 @@ def _write(con: sqlite3.Connection, mem: EntityIndex, countries: list[dict], off
         PRAGMA synchronous = OFF;
         CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT);
         CREATE TABLE keys (key TEXT PRIMARY KEY, kord INTEGER NOT NULL, len INTEGER NOT NULL, first TEXT NOT NULL,
-                           free INTEGER NOT NULL, cased TEXT NOT NULL) WITHOUT ROWID;
+                           free INTEGER NOT NULL) WITHOUT ROWID;
         CREATE TABLE ents (key TEXT NOT NULL, pos INTEGER NOT NULL, label TEXT NOT NULL, name TEXT NOT NULL,
-                           PRIMARY KEY (key, pos)) WITHOUT ROWID;
+                           cased TEXT, PRIMARY KEY (key, pos)) WITHOUT ROWID;
         CREATE TABLE demonyms (d TEXT PRIMARY KEY, name TEXT NOT NULL);
         CREATE TABLE capitals (pos INTEGER PRIMARY KEY, cap TEXT NOT NULL, name TEXT NOT NULL);
         CREATE TABLE person_country (name TEXT PRIMARY KEY, country TEXT NOT NULL);
         """
     )
     con.executemany(
-        "INSERT INTO keys VALUES (?, ?, ?, ?, ?, ?)",
-        (
-            (k, i, len(k), k[:1], int(k in mem._free), "\x1f".join(sorted(mem._case.get(k, ()))))
-            for i, k in enumerate(mem._by_key)
-        ),
+        "INSERT INTO keys VALUES (?, ?, ?, ?, ?)",
+        ((k, i, len(k), k[:1], int(k in mem._free)) for i, k in enumerate(mem._by_key)),
     )
     con.executemany(
-        "INSERT INTO ents VALUES (?, ?, ?, ?)",
-        ((k, p, e.label, e.name) for k, ents in mem._by_key.items() for p, e in enumerate(ents)),
+        "INSERT INTO ents VALUES (?, ?, ?, ?, ?)",
+        (
+            (k, p, e.label, e.name, None if (c := mem._ent_surfaces(k, e)) is None else "\x1f".join(sorted(c)))
+            for k, ents in mem._by_key.items()
+            for p, e in enumerate(ents)
+        ),
     )
     # the translator's tables, built exactly as qa.rules built them from the graph (later rows win)
     demonyms: dict[str, str] = {}
@@ -240,7 +241,7 @@ class StoredIndex(EntityIndex):
             raise sqlite3.DatabaseError(f"schema version {meta.get('schema_version')} is not {SCHEMA_VERSION}")
         self.meta: dict[str, Any] = meta
         self._max_tokens = int(meta.get("max_tokens") or 1)
-        self._rows: dict[str, tuple[list[Entity], bool, set[str]]] = {}
+        self._rows: dict[str, list[tuple[Entity, set[str] | None]]] = {}
         self._buckets: dict[tuple[str, int], list[str]] = {}
 
     def _q(self, sql: str, params: Iterable[Any] = ()) -> list[tuple]:
@@ -268,32 +269,27 @@ class StoredIndex(EntityIndex):
             self._rows.clear()
         for i in range(0, len(missing), 500):
             chunk = missing[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            found: dict[str, tuple[list[Entity], bool, set[str]]] = {}
-            for key, free, cased in self._q(f"SELECT key, free, cased FROM keys WHERE key IN ({marks})", chunk):
-                found[key] = ([], bool(free), set(cased.split("\x1f")) if cased else set())
-            if found:
-                fk = list(found)
-                for key, label, name in self._q(
-                    f"SELECT key, label, name FROM ents WHERE key IN ({','.join('?' * len(fk))}) ORDER BY key, pos", fk
-                ):
-                    found[key][0].append(Entity(label, name))
+            found: dict[str, list[tuple[Entity, set[str] | None]]] = {}
+            for key, label, name, cased in self._q(
+                f"SELECT key, label, name, cased FROM ents WHERE key IN ({','.join('?' * len(chunk))}) ORDER BY key, pos",
+                chunk,
+            ):
+                found.setdefault(key, []).append(
+                    (Entity(label, name), None if cased is None else set(cased.split("\x1f")))
+                )
             for key in chunk:
-                self._rows[key] = found.get(key, ([], False, set()))
+                self._rows[key] = found.get(key, [])
 
-    def _row(self, key: str) -> tuple[list[Entity], bool, set[str]]:
+    def _row(self, key: str) -> list[tuple[Entity, set[str] | None]]:
         if key not in self._rows:
             self._prefetch([key])
         return self._rows[key]
 
     def _ents(self, key: str) -> list[Entity]:
-        return self._row(key)[0]
+        return [e for e, _ in self._row(key)]
 
-    def _is_free(self, key: str) -> bool:
-        return self._row(key)[1]
-
-    def _case_surfaces(self, key: str) -> set[str]:
-        return self._row(key)[2]
+    def _ent_surfaces(self, key: str, ent: Entity) -> set[str] | None:
+        return next((c for e, c in self._row(key) if e == ent), None)
 
     def _resolve_pool(self, key: str, wanted: tuple[str, ...] | None) -> list[str]:
         """Only keys whose length can reach `resolve`'s cut-off (ratio 86: 2·min/(a+b) ≥ 0.86), so no match is lost."""

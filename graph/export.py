@@ -121,7 +121,7 @@ def neighbourhood(
         by_label: dict[str, list[str]] = {}
         for n in frontier:
             if n.label in NODE_BY_LABEL and n.label != "Source":
-                by_label.setdefault(n.label, []).append(n.props.get(key_of(n.label)))
+                by_label.setdefault(n.label, []).append(str(n.props.get(key_of(n.label))))
         for label, keys in by_label.items():
             rows, cut = _hop_rows(store, label, keys, rel_types, type_filter, budget=2 * max(1, limit))
             truncated = truncated or cut
@@ -254,7 +254,8 @@ def _did_you_mean(index: Any, name: str) -> str:
 def _with_sources(store: GraphStore, nodes: list[GNode], rels: list[GRel], truncated: bool) -> Subgraph:
     have = {n.props.get("id") for n in nodes if n.label == "Source"}
     cited: dict[str, None] = {}  # ordered set: membership is O(1) (a list made this quadratic at 10k nodes)
-    for item in [*nodes, *rels]:
+    items: list[GNode | GRel] = [*nodes, *rels]
+    for item in items:
         for sid in item.props.get("sources") or []:
             if isinstance(sid, str) and sid not in have:
                 cited[sid] = None
@@ -412,11 +413,26 @@ def _csv_type(values: Iterable[Any]) -> str:
     return "string"
 
 
+# A text cell that starts like a formula ("=cmd|' /C calc'!A0") is prefixed with ' so a spreadsheet shows it as
+# text (OWASP CSV injection); a leading ' is escaped the same way, so `csv_unescape` restores every value exactly.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
+FORMULA_ESCAPE = "'"
+
+
+def csv_escape(text: str) -> str:
+    return FORMULA_ESCAPE + text if text.startswith(FORMULA_START) else text
+
+
+def csv_unescape(text: str) -> str:
+    """The reader's half of `csv_escape` (for exports whose rekg.json says `formula_escape`)."""
+    return text[1:] if text.startswith(FORMULA_ESCAPE) else text
+
+
 def _csv_cell(v: Any, t: str, delim: str = ARRAY_DELIMITER) -> str:
     if v is None:
         return ""
     if t == "string[]":
-        items = [str(x) for x in (v if isinstance(v, (list, tuple)) else [v])]
+        items = [csv_escape(str(x)) for x in (v if isinstance(v, (list, tuple)) else [v])]
         return delim.join(items)
     if t == "boolean":
         return "true" if v else "false"
@@ -426,7 +442,7 @@ def _csv_cell(v: Any, t: str, delim: str = ARRAY_DELIMITER) -> str:
         return json.dumps(list(v), ensure_ascii=False)
     if isinstance(v, bool):
         return "true" if v else "false"
-    return str(v)
+    return csv_escape(str(v)) if t == "string" else str(v)
 
 
 def _csv_table(items: list[dict[str, Any]], fixed: list[str], delim: str) -> str:
@@ -458,7 +474,8 @@ def to_csv_zip(sub: Subgraph) -> bytes:
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         _put(z, "nodes.csv", _csv_table(nodes, ["id:ID", ":LABEL"], delim))
         _put(z, "relationships.csv", _csv_table(rels, [":START_ID", ":END_ID", ":TYPE"], delim))
-        _put(z, "rekg.json", json.dumps({"format": "rekg-neo4j-csv", "version": 1, "array_delimiter": delim}))
+        meta = {"format": "rekg-neo4j-csv", "version": 2, "array_delimiter": delim, "formula_escape": FORMULA_ESCAPE}
+        _put(z, "rekg.json", json.dumps(meta))
         shown = delim if delim != "\u001f" else "\\x1f"
         _put(
             z,
@@ -466,7 +483,9 @@ def to_csv_zip(sub: Subgraph) -> bytes:
             "rekg export in Neo4j bulk-import form. Load with:\n"
             "  neo4j-admin database import full --nodes=nodes.csv --relationships=relationships.csv "
             f"--array-delimiter='{shown}' --multiline-fields=true neo4j\n"
-            "or into rekg (idempotent): rekg import export.zip\n",
+            "or into rekg (idempotent): rekg import export.zip\n"
+            "Text cells that begin with = + - @ ' or a tab carry one extra leading ' (so a spreadsheet never runs\n"
+            "them as formulas); rekg import removes it.\n",
         )
     return buf.getvalue()
 

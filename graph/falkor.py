@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import copy
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import redis
 from falkordb import FalkorDB
@@ -17,9 +19,12 @@ from falkordb.query_result import QueryResult
 from graph import embedded
 from graph.errors import QueryError, QueryRefused, StoreUnavailable
 from graph.ontology import NODES, RELS
-from graph.store import GNode, GRel, batched
+from graph.store import GNode, GraphStore, GRel, batched
+
+T = TypeVar("T")
 
 GRAPH_NAME = "rekg"
+STAGING_NAME = "rekg-staging"  # where `replace` builds the new graph before renaming it over GRAPH_NAME
 
 
 class FalkorStore:
@@ -27,9 +32,14 @@ class FalkorStore:
 
     def __init__(self, data_dir: Path, *, start: bool = True) -> None:
         self.data_dir = data_dir
-        handle = embedded.start(data_dir) if start else embedded.status(data_dir)
-        if handle is None:
-            raise StoreUnavailable(f"no FalkorDB server is running for {data_dir}; run `rekg db start`")
+        self._client_fd: int | None = None  # this process's registration as a client of the server
+        if start:
+            handle, self._client_fd = embedded.attach(data_dir)
+        else:
+            found = embedded.status(data_dir)
+            if found is None:
+                raise StoreUnavailable(f"no FalkorDB server is running for {data_dir}; run `rekg db start`")
+            handle = found
         self.handle = handle
         self._db = FalkorDB(unix_socket_path=str(handle.socket))
         self._graph = self._db.select_graph(GRAPH_NAME)
@@ -50,6 +60,26 @@ class FalkorStore:
         return self._exec(cypher, params, read_only=True, timeout_ms=timeout_ms, row_cap=row_cap)
 
     def _exec(
+        self,
+        cypher: str,
+        params: dict[str, Any] | None,
+        *,
+        read_only: bool,
+        timeout_ms: int | None,
+        row_cap: int | None = None,
+    ) -> list[dict[str, Any]]:
+        try:
+            return self._exec_once(cypher, params, read_only=read_only, timeout_ms=timeout_ms, row_cap=row_cap)
+        except StoreUnavailable:
+            if not read_only or self._client_fd is None:
+                raise  # a write is not retried: the caller must know it may not have happened
+        # The server died under a long-lived client (a UI): start it again (its AOF has every write) and retry.
+        self.handle = embedded.start(self.data_dir)
+        self._db = FalkorDB(unix_socket_path=str(self.handle.socket))
+        self._graph = self._db.select_graph(self._graph.name)
+        return self._exec_once(cypher, params, read_only=read_only, timeout_ms=timeout_ms, row_cap=row_cap)
+
+    def _exec_once(
         self,
         cypher: str,
         params: dict[str, Any] | None,
@@ -177,7 +207,7 @@ class FalkorStore:
         for c in self._constraints():
             if str(c.get("type", "")).upper() == "UNIQUE" and c.get("entitytype", "NODE") == "NODE":
                 for p in c.get("properties", []):
-                    out.append((c.get("label"), p))
+                    out.append((str(c.get("label")), str(p)))
         return out
 
     def _ignore_exists(self, cypher: str) -> None:
@@ -192,15 +222,31 @@ class FalkorStore:
             self._graph.delete()
         except redis.exceptions.ResponseError:
             pass  # the graph did not exist yet
-        self._graph = self._db.select_graph(GRAPH_NAME)
+        self._graph = self._db.select_graph(self._graph.name)
+
+    def replace(self, load: Callable[[GraphStore], T]) -> T:
+        staging = copy.copy(self)
+        staging._client_fd = None  # never closed: this store stays the client
+        staging._graph, staging._ids = self._db.select_graph(STAGING_NAME), {}
+        staging.clear()  # a staging graph left by a load that was killed
+        try:
+            result = load(staging)
+        except BaseException:
+            with contextlib.suppress(redis.exceptions.RedisError):
+                staging._graph.delete()
+            raise
+        self._db.connection.execute_command("RENAME", STAGING_NAME, GRAPH_NAME)  # atomic: the old graph goes
+        self._graph, self._ids = self._db.select_graph(GRAPH_NAME), {}
+        return result
 
     def close(self) -> None:
         try:
             self._db.connection.close()
         except Exception:  # noqa: BLE001 - closing must not fail the caller
             pass
-        if self.handle.started_here:
-            embedded.stop(self.data_dir)
+        if self._client_fd is not None:
+            fd, self._client_fd = self._client_fd, None
+            embedded.detach(self.data_dir, fd)  # stops the server only if no other process uses it
 
 
 def _engine_count(res: list[dict[str, Any]], sent: int) -> int:

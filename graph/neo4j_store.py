@@ -7,13 +7,16 @@ type 'r'), carry a timeout, and stop reading after `row_cap` rows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
 
 from graph.cypher_text import significant, tokenize
 from graph.errors import CypherSyntaxError, QueryError, QueryRefused, StoreUnavailable
-from graph.ontology import NODES, RELS
-from graph.store import GNode, GRel, batched
+from graph.ontology import NODE_BY_LABEL, NODES, RELS, key_of
+from graph.store import GNode, GraphStore, GRel, batched
+
+T = TypeVar("T")
 
 
 class Neo4jStore:
@@ -23,7 +26,7 @@ class Neo4jStore:
         import neo4j
 
         self._neo4j = neo4j
-        auth = (user, password) if user else None
+        auth = (user, password or "") if user else None
         try:
             self._driver = neo4j.GraphDatabase.driver(uri, auth=auth)
             self._driver.verify_connectivity()
@@ -34,8 +37,9 @@ class Neo4jStore:
             ) from e
         self.uri = uri
         self.database = database
+        self.index_path: Path | None = None  # where graph.entity_index keeps this server's index (set by connect)
 
-    def _session(self, read: bool = False):
+    def _session(self, read: bool = False) -> Any:
         mode = self._neo4j.READ_ACCESS if read else self._neo4j.WRITE_ACCESS
         return self._driver.session(database=self.database, default_access_mode=mode)
 
@@ -87,18 +91,18 @@ class Neo4jStore:
             )
 
         @self._neo4j.unit_of_work(timeout=timeout_ms / 1000.0)
-        def work(tx):  # noqa: ANN001, ANN202
-            rows = []
+        def work(tx: Any) -> list[dict[str, Any]]:
+            rows: list[dict[str, Any]] = []
             for record in tx.run(cypher, params or {}):
                 if row_cap is not None and len(rows) >= row_cap:
                     break  # the rest is discarded unread when the transaction closes
                 rows.append(_row(record))
             return rows
 
-        fetch = {"fetch_size": max(1, min(row_cap + 1, 1000))} if row_cap is not None else {}
+        fetch_size = max(1, min(row_cap + 1, 1000)) if row_cap is not None else 1000
         try:
             with self._driver.session(
-                database=self.database, default_access_mode=self._neo4j.READ_ACCESS, **fetch
+                database=self.database, default_access_mode=self._neo4j.READ_ACCESS, fetch_size=fetch_size
             ) as s:
                 return s.execute_read(work)
         except self._neo4j.exceptions.Neo4jError as e:
@@ -140,6 +144,43 @@ class Neo4jStore:
                 s.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
         except self._neo4j.exceptions.Neo4jError as e:
             raise QueryError(f"Neo4j could not clear the database: {e.message}") from e
+
+    def replace(self, load: Callable[[GraphStore], T]) -> T:
+        """Community Neo4j has one database, so no staging graph: the graph is read into memory first and
+        written back if the load fails (readers see the new graph grow meanwhile)."""
+        nodes = self.run("MATCH (n) RETURN elementId(n) AS id, labels(n) AS labels, properties(n) AS props")
+        rels = self.run(
+            "MATCH (a)-[r]->(b) RETURN elementId(a) AS a, elementId(b) AS b, type(r) AS type, properties(r) AS props"
+        )
+        self.clear()
+        try:
+            return load(self)
+        except BaseException:
+            self.clear()
+            self._restore(nodes, rels)
+            raise
+
+    def _restore(self, nodes: list[dict[str, Any]], rels: list[dict[str, Any]]) -> None:
+        ref: dict[str, tuple[str, Any]] = {}
+        by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for n in nodes:
+            labels = tuple(n["labels"])
+            ref[n["id"]] = (labels[0], n["props"].get(key_of(labels[0]) if labels[0] in NODE_BY_LABEL else "name"))
+            by_labels.setdefault(labels, []).append({"props": n["props"]})
+        for labels, rows in by_labels.items():
+            self.write_rows(f"UNWIND $rows AS row CREATE (n:{':'.join(labels)}) SET n = row.props", rows)
+        by_shape: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+        for r in rels:
+            (al, ak), (bl, bk) = ref[r["a"]], ref[r["b"]]
+            by_shape.setdefault((al, r["type"], bl), []).append({"a": ak, "b": bk, "props": r["props"]})
+        for (al, t, bl), rows in by_shape.items():
+            ka = key_of(al) if al in NODE_BY_LABEL else "name"
+            kb = key_of(bl) if bl in NODE_BY_LABEL else "name"
+            self.write_rows(
+                f"UNWIND $rows AS row MATCH (a:{al} {{{ka}: row.a}}), (b:{bl} {{{kb}: row.b}}) "
+                f"CREATE (a)-[r:{t}]->(b) SET r = row.props",
+                rows,
+            )
 
     def close(self) -> None:
         self._driver.close()

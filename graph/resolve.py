@@ -8,8 +8,9 @@ everywhere. Short or all-capital aliases ("US", "EU", "MP", "Dy") only match wit
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
@@ -43,8 +44,10 @@ class Mention:
 class EntityIndex:
     def __init__(self) -> None:
         self._by_key: dict[str, list[Entity]] = {}
-        self._case: dict[str, set[str]] = {}  # key -> exact surfaces of case-sensitive aliases
         self._free: set[str] = set()  # keys that some case-insensitive name also has
+        # per (key, entity): the case-sensitive surfaces it has for that key, or None when one of its
+        # surfaces for the key is case-insensitive ("CHIPS" names Commerce only in capitals; "chips" is free)
+        self._ent_case: dict[tuple[str, Entity], set[str] | None] = {}
         self._max_tokens = 1
         self._fuzzy_keys: list[str] | None = None
         self._fuzzy_pool: list[str] | None = None
@@ -61,9 +64,12 @@ class EntityIndex:
             if ent not in bucket:
                 bucket.append(ent)
             if surface in case_sensitive or _needs_case(surface):
-                self._case.setdefault(key, set()).add(surface.replace(".", ""))
+                cased = self._ent_case.setdefault((key, ent), set())
+                if cased is not None:
+                    cased.add(surface.replace(".", ""))
             else:
                 self._free.add(key)
+                self._ent_case[(key, ent)] = None
             self._max_tokens = max(self._max_tokens, len(key.split()))
         self._fuzzy_keys = None
         self._fuzzy_pool = None
@@ -81,8 +87,8 @@ class EntityIndex:
         """The entity a whole string names (exact after normalisation, then fuzzy if asked)."""
         key = norm_key(text)
         wanted = tuple(labels) if labels else None
-        hit = self._pick(self._ents(key), wanted)
-        if hit and self._case_ok(key, text.strip()):
+        hit = self._pick(self._matching(key, text.strip()), wanted)
+        if hit:
             return hit
         if fuzzy and len(key) >= 4:
             best = process.extractOne(key, self._resolve_pool(key, wanted), scorer=fuzz.ratio, score_cutoff=86)
@@ -108,7 +114,15 @@ class EntityIndex:
             found += self._scan(text, tokens, taken, (3, 2, 1), wanted, self._fuzzy)
         return sorted(found, key=lambda m: m.start)
 
-    def _scan(self, text, tokens, taken, sizes, wanted, match) -> list[Mention]:  # noqa: ANN001
+    def _scan(
+        self,
+        text: str,
+        tokens: list[tuple[str, int, int]],
+        taken: list[bool],
+        sizes: Iterable[int],
+        wanted: tuple[str, ...] | None,
+        match: Callable[[str, str], tuple[list[Entity], float]],
+    ) -> list[Mention]:
         """Longest spans of free tokens first; `match(key, surface)` gives (entity candidates, score)."""
         out: list[Mention] = []
         for n in sizes:
@@ -136,11 +150,9 @@ class EntityIndex:
     def _prefetch(self, keys: Iterable[str]) -> None:
         """A hint: these keys are about to be looked up (a stored index reads them in one query)."""
 
-    def _is_free(self, key: str) -> bool:
-        return key in self._free
-
-    def _case_surfaces(self, key: str) -> set[str]:
-        return self._case.get(key, set())
+    def _ent_surfaces(self, key: str, ent: Entity) -> set[str] | None:
+        """The case-sensitive surfaces `ent` has for `key`, or None when it matches the key in any case."""
+        return self._ent_case.get((key, ent))
 
     def _resolve_pool(self, key: str, wanted: tuple[str, ...] | None) -> list[str]:
         """Keys `resolve` may fuzzy-match `key` to (naming an entity of a wanted label), in index order."""
@@ -155,8 +167,7 @@ class EntityIndex:
         return [k for k in self._fuzzy_pool if k[:1] == key[:1] and abs(len(k) - len(key)) <= 2]
 
     def _exact(self, key: str, surface: str) -> tuple[list[Entity], float]:
-        ents = self._ents(key)
-        return (ents if ents and self._case_ok(key, surface) else []), 100.0
+        return self._matching(key, surface), 100.0
 
     def _fuzzy(self, key: str, surface: str) -> tuple[list[Entity], float]:
         parts = key.split()
@@ -165,11 +176,21 @@ class EntityIndex:
         best = process.extractOne(key, self._fuzzy_pool_for(key), scorer=fuzz.ratio, score_cutoff=82)
         if not best or abs(len(best[0]) - len(key)) > 2 or best[0][:1] != key[:1]:
             return [], 0.0
-        return self._ents(best[0]), float(best[1])
+        return [e for e in self._ents(best[0]) if self._ent_surfaces(best[0], e) is None], float(best[1])
 
-    def _case_ok(self, key: str, surface: str) -> bool:
+    def _matching(self, key: str, surface: str) -> list[Entity]:
+        """The entities `surface` names under `key`: those it matches with their case first (the acronym
+        "CHIPS" is the Commerce programme before it is the word "chips"), then those whose name for the key
+        is case-insensitive. An entity known only by a case-sensitive alias needs that exact case."""
         surface = re.sub(r"['’]s$", "", surface).replace(".", "")
-        return self._is_free(key) or surface in self._case_surfaces(key)
+        cased, free = [], []
+        for e in self._ents(key):
+            surfaces = self._ent_surfaces(key, e)
+            if surfaces is None:
+                free.append(e)
+            elif surface in surfaces:
+                cased.append(e)
+        return cased + free
 
     def _keys(self) -> list[str]:
         if self._fuzzy_keys is None:
@@ -195,13 +216,13 @@ def _needs_case(surface: str) -> bool:
     return len(letters) <= 3 or (letters.isupper() and len(letters) <= 6) or norm_key(surface) in COMMON_WORDS
 
 
-def index_from_store(store) -> EntityIndex:  # noqa: ANN001 - GraphStore (avoid an import cycle)
+def index_from_store(store: Any) -> EntityIndex:  # a GraphStore (graph.store imports this module)
     """An index of every named entity in the graph (names and aliases), for articles and questions."""
     index = EntityIndex()
     rows = store.run(
         "MATCH (n) WHERE NOT n:Source AND NOT n:Sentence RETURN labels(n)[0] AS label, n.name AS name, n.aliases AS aliases, "
-        "n.symbol AS symbol, n.demonym AS demonym"
-    )
+        "n.symbol AS symbol, n.demonym AS demonym ORDER BY label, name"
+    )  # ordered, so ties between entities sharing a key break the same way on every engine and after any rewrite
     surnames: dict[str, list[str]] = {}
     for r in rows:
         if r["label"] == "Official" and r["name"] and " " in r["name"]:

@@ -11,6 +11,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from graph.errors import IngestError
 from graph.resolve import COMMON_WORDS, EntityIndex
@@ -379,6 +380,9 @@ def _facility(ctx: _Ctx, company: tuple[str, str], seg: str, hq_country: str, sr
         and (first.endswith(",") or all(w.lower().strip("-") in generic for w in rest.split()))
     ):
         aliases.append(first.strip(","))
+    # Two companies' rows may name one facility with different punctuation ("Wagerup, WA" / "Wagerup WA"): one node.
+    same = ctx.index.resolve(name, ("Facility",))
+    name = same.name if same else name
     ref = ctx.batch.node("Facility", name, name=name, kind=kind, location=_paren(seg), description=seg,
                          aliases=aliases, status=status, sources=src)  # fmt: skip
     ctx.index.add("Facility", name, aliases)
@@ -469,7 +473,7 @@ def _official_facts(ctx: _Ctx, row: dict[str, str]) -> None:
         target = (ent.label, ent.name)
     roles = [r.strip() for r in re.split(r";\s*then\s+", row["role"])]
     for i, role in enumerate(roles):
-        props = {"role": role, "sources": [sid]}
+        props: dict[str, Any] = {"role": role, "sources": [sid]}
         if i == 0:
             props.update(start_date=parse_date(row["start_date"]), start_text=row["start_date"] or None,
                          end_date=parse_date(row["end_date"]), end_text=row["end_date"] or None)  # fmt: skip
@@ -513,7 +517,7 @@ def _production(ctx: _Ctx, row: dict[str, str]) -> None:
         if metric in ("mine_production", "production", "primary_production")
         else ("HAS_RESERVES" if metric == "reserves" else "HAS_METRIC")
     )
-    props = dict(
+    props: dict[str, Any] = dict(
         metric=metric, year=year, edition=edition, value=value, value_text=value_text,
         year_text=row["year"] if not re.fullmatch(r"\d{4}", row["year"]) else None,
         unit=row["unit"] or None, basis=row["basis"] or None, estimated=row["estimate_flag"] == "estimated",

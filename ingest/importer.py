@@ -17,10 +17,16 @@ from typing import Any
 
 from graph.cypher_text import read_string
 from graph.errors import CypherSyntaxError, ImportFormatError, IngestError
-from graph.export import ARRAY_DELIMITER, CSV_TYPES, IDENT
+from graph.export import ARRAY_DELIMITER, CSV_TYPES, FORMULA_ESCAPE, IDENT, csv_unescape
 from graph.ontology import NODE_BY_LABEL, REL_BY_TYPE, key_of, rel_allowed
 from graph.store import GraphStore
+from graph.text import control_char
 from ingest.batch import GraphBatch, write_batch
+
+# Limits on what an import may make this process read (a 5.8 MB zip can expand to 1.5 GB).
+MAX_IMPORT_BYTES = 1 << 30  # the file itself
+MAX_MEMBER_BYTES = 1 << 30  # one zip member, uncompressed
+MAX_ZIP_RATIO = 200  # uncompressed / compressed, per member (a rekg export compresses about 10:1)
 
 # -- reading ---------------------------------------------------------------------------------------
 
@@ -38,6 +44,9 @@ def import_file(store: GraphStore, path: Path | str) -> tuple[int, int]:
     if not path.is_file():
         raise ImportFormatError(f"{path}: no such file")
     suffix = path.suffix.lower()
+    size = path.stat().st_size
+    if size > MAX_IMPORT_BYTES:
+        raise ImportFormatError(f"{path}: {size / 1e6:.0f} MB is over the import limit of {MAX_IMPORT_BYTES >> 20} MB")
     try:
         if suffix == ".json":
             parsed = parse_json(path.read_bytes())
@@ -87,7 +96,23 @@ def _to_batch(p: _Parsed):  # noqa: ANN202
     return batch
 
 
+def _no_control(value: Any, where: str) -> None:
+    """Refuse a control character anywhere in a value, a list or an object (keys too), naming where it is."""
+    if isinstance(value, str):
+        bad = control_char(value)
+        if bad:
+            raise ImportFormatError(f"{where}: control character {bad} in {value[:40]!r}; no value may contain one")
+    elif isinstance(value, list):
+        for x in value:
+            _no_control(x, where)
+    elif isinstance(value, dict):
+        for k, x in value.items():
+            _no_control(k, where)
+            _no_control(x, f"{where}, property {k!r}" if isinstance(k, str) and not control_char(k) else where)
+
+
 def _check_props(props: dict[str, Any], what: str) -> None:
+    _no_control(props, what)
     for k, v in props.items():
         if not isinstance(k, str) or not IDENT.match(k):
             raise ImportFormatError(f"{what} has an invalid property name {k!r}")
@@ -109,6 +134,10 @@ def parse_json(raw: bytes) -> _Parsed:
         data = json.loads(raw.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as e:
         raise ImportFormatError(f"not valid JSON: {e}") from e
+    except RecursionError:
+        raise ImportFormatError(
+            "not a rekg export: the JSON nests too deeply (an export is four levels deep)"
+        ) from None
     if not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
         raise ImportFormatError('expected an object with "nodes" and "relationships" lists (a rekg JSON export)')
     rels_in = data.get("relationships", [])
@@ -123,6 +152,7 @@ def parse_json(raw: bytes) -> _Parsed:
         props = n.get("properties") or {}
         if not isinstance(props, dict):
             raise ImportFormatError(f"{where}: properties must be an object")
+        _no_control(n, where)
         label = next((lb for lb in n["labels"] if lb in NODE_BY_LABEL), n["labels"][0])
         if label not in NODE_BY_LABEL:
             raise ImportFormatError(f"{where}: unknown node label {label!r}")
@@ -134,6 +164,7 @@ def parse_json(raw: bytes) -> _Parsed:
         where = f"relationships[{i}]"
         if not isinstance(r, dict) or not all(isinstance(r.get(k), str) for k in ("type", "start", "end")):
             raise ImportFormatError(f"{where}: expected {{'type', 'start', 'end', 'properties'}}")
+        _no_control(r, where)
         props = r.get("properties") or {}
         if not isinstance(props, dict):
             raise ImportFormatError(f"{where}: properties must be an object")
@@ -156,7 +187,7 @@ def _parse_header(cell: str, where: str) -> tuple[str, str]:
     return name, t
 
 
-def _parse_cell(text: str, t: str, where: str, delim: str = ARRAY_DELIMITER) -> Any:
+def _parse_cell(text: str, t: str, where: str, delim: str = ARRAY_DELIMITER, escaped: bool = False) -> Any:
     if text == "":
         return None
     try:
@@ -171,14 +202,14 @@ def _parse_cell(text: str, t: str, where: str, delim: str = ARRAY_DELIMITER) -> 
         if t.endswith("[]"):
             items = text.split(delim)
             base = t[:-2]
-            return [_parse_cell(x, base, where) for x in items]
+            return [_parse_cell(x, base, where, escaped=escaped) for x in items]
     except ValueError as e:
         raise ImportFormatError(f"{where}: {text!r} is not a valid {t}") from e
-    return text
+    return csv_unescape(text) if escaped else text
 
 
 def _read_csv(
-    raw: bytes, name: str, fixed: list[str], delim: str = ARRAY_DELIMITER
+    raw: bytes, name: str, fixed: list[str], delim: str = ARRAY_DELIMITER, escaped: bool = False
 ) -> list[tuple[list[str], dict[str, Any], int]]:
     try:
         text = raw.decode("utf-8-sig")
@@ -202,12 +233,31 @@ def _read_csv(
         if len(row) != len(header):
             raise ImportFormatError(f"{name}, line {line}: {len(row)} fields, the header has {len(header)}")
         props = {}
+        _no_control(row[: len(fixed)], f"{name}, line {line}")
         for (col, t), cell in zip(cols, row[len(fixed) :]):
-            v = _parse_cell(cell, t, f"{name}, line {line}, column {col!r}", delim)
+            v = _parse_cell(cell, t, f"{name}, line {line}, column {col!r}", delim, escaped)
+            _no_control(v, f"{name}, line {line}, column {col!r}")
             if v is not None:
                 props[col] = v
         out.append((row[: len(fixed)], props, line))
     return out
+
+
+def _member(z: zipfile.ZipFile, name: str) -> bytes:
+    """One member, read in chunks that stop at the size limit (the sizes a zip declares can lie)."""
+    info = z.getinfo(name)
+    if info.file_size > MAX_MEMBER_BYTES or info.file_size > MAX_ZIP_RATIO * max(info.compress_size, 1024):
+        raise ImportFormatError(
+            f"{name} in the zip expands to {info.file_size / 1e6:.0f} MB from {info.compress_size / 1e6:.1f} MB; "
+            f"refused (limits: {MAX_MEMBER_BYTES >> 20} MB and {MAX_ZIP_RATIO}:1)"
+        )
+    out = bytearray()
+    with z.open(info) as f:
+        while chunk := f.read(1 << 20):
+            out += chunk
+            if len(out) > min(MAX_MEMBER_BYTES, MAX_ZIP_RATIO * max(info.compress_size, 1024)):
+                raise ImportFormatError(f"{name} in the zip expands past its declared size and the limits; refused")
+    return bytes(out)
 
 
 def parse_csv_zip(raw: bytes) -> _Parsed:
@@ -220,16 +270,20 @@ def parse_csv_zip(raw: bytes) -> _Parsed:
         for need in ("nodes.csv", "relationships.csv"):
             if need not in names:
                 raise ImportFormatError(f"the zip has no {need} (expected nodes.csv and relationships.csv)")
-        delim = ARRAY_DELIMITER
+        delim, escaped = ARRAY_DELIMITER, False
         if "rekg.json" in names:
             try:
-                delim = json.loads(z.read("rekg.json")).get("array_delimiter", ARRAY_DELIMITER)
+                meta = json.loads(_member(z, "rekg.json"))
+                delim = meta.get("array_delimiter", ARRAY_DELIMITER)
+                escaped = meta.get("formula_escape") == FORMULA_ESCAPE
             except (ValueError, AttributeError) as e:
                 raise ImportFormatError(f"rekg.json in the zip is not valid: {e}") from e
             if not isinstance(delim, str) or len(delim) != 1:
                 raise ImportFormatError("rekg.json: array_delimiter must be one character")
-        node_rows = _read_csv(z.read("nodes.csv"), "nodes.csv", ["id:ID", ":LABEL"], delim)
-        rel_rows = _read_csv(z.read("relationships.csv"), "relationships.csv", [":START_ID", ":END_ID", ":TYPE"], delim)
+        node_rows = _read_csv(_member(z, "nodes.csv"), "nodes.csv", ["id:ID", ":LABEL"], delim, escaped)
+        rel_rows = _read_csv(
+            _member(z, "relationships.csv"), "relationships.csv", [":START_ID", ":END_ID", ":TYPE"], delim, escaped
+        )
     nodes = []
     ref: dict[str, tuple[str, Any]] = {}
     for (nid, labels), props, line in node_rows:
@@ -239,11 +293,11 @@ def parse_csv_zip(raw: bytes) -> _Parsed:
         nodes.append((label, props))
         ref[nid] = (label, props.get(key_of(label)))
     rels = []
-    for (s, e, t), props, line in rel_rows:
-        for side in (s, e):
+    for (start, end, t), props, line in rel_rows:
+        for side in (start, end):
             if side not in ref:
                 raise ImportFormatError(f"relationships.csv, line {line}: {side!r} is not an id in nodes.csv")
-        rels.append((t, ref[s], ref[e], props))
+        rels.append((t, ref[start], ref[end], props))
     return _Parsed(nodes, rels)
 
 
@@ -288,7 +342,7 @@ class _Lit:
             return self.string()
         if self.peek("["):
             self.expect("[")
-            items = []
+            items: list[Any] = []
             if self.peek("]"):
                 self.expect("]")
                 return items
@@ -375,7 +429,7 @@ def parse_cypher(text: str) -> _Parsed:
         if line.startswith("MERGE (n:"):
             cur.expect("MERGE ")
             label, key = cur.keyed_node("n")
-            props = {key_of(label): key}
+            props: dict[str, Any] = {key_of(label): key}
             if cur.peek(" SET n += "):
                 cur.expect(" SET n += ")
                 rest = cur.map()
@@ -383,6 +437,7 @@ def parse_cypher(text: str) -> _Parsed:
                     raise cur.fail("the key property is set twice")
                 props.update(rest)
             cur.end()
+            _no_control(props, f"line {line_no}")
             nodes.append((label, props))
         elif line.startswith("MATCH (a:"):
             cur.expect("MATCH ")
@@ -393,7 +448,7 @@ def parse_cypher(text: str) -> _Parsed:
             type_ = cur.regex(r"[A-Z_][A-Z0-9_]*", "a relationship type")
             if type_ not in REL_BY_TYPE:
                 raise cur.fail(f"unknown relationship type {type_!r}")
-            props: dict[str, Any] = {}
+            props = {}
             if cur.peek(" {"):
                 cur.expect(" ")
                 props.update(cur.map())
@@ -405,6 +460,7 @@ def parse_cypher(text: str) -> _Parsed:
                     raise cur.fail("a property is set twice")
                 props.update(rest)
             cur.end()
+            _no_control([start[1], end[1], props], f"line {line_no}")
             rels.append((type_, start, end, props))
         else:
             raise ImportFormatError(

@@ -24,7 +24,7 @@ answering a different question.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -245,8 +245,8 @@ def leftovers(
     question: str,
     evidence: Evidence,
     mentions: Iterable[Any],
-    demonyms: dict[str, str],
-    stands_for: dict[str, str] | None = None,
+    demonyms: Mapping[str, str],
+    stands_for: Mapping[str, str] | None = None,
 ) -> list[str]:
     """The parts of `question` that the reading with this evidence does not use, as phrases.
 
@@ -292,7 +292,7 @@ def leftovers(
     return _phrases(question, sorted(missing, key=lambda s: s.start), scaffold)
 
 
-def _entity_used(entity: Any, ev: Evidence, stands_for: dict[str, str]) -> bool:
+def _entity_used(entity: Any, ev: Evidence, stands_for: Mapping[str, str]) -> bool:
     n = entity.name.lower()
     if n in ev.strings or n in ev.used:
         return True
@@ -339,7 +339,7 @@ def _time_used(text: str, ev: Evidence) -> bool:
     return any(s.startswith(prefix[:7]) for s in ev.strings if len(prefix) >= 7 and re.match(r"\d{4}-\d{2}", s))
 
 
-def _word_used(word: str, ev: Evidence, demonyms: dict[str, str], yes_no: bool = False) -> bool:
+def _word_used(word: str, ev: Evidence, demonyms: Mapping[str, str], yes_no: bool = False) -> bool:
     st = stem(word)
     if word in ev.used or st in ev.used:
         return True

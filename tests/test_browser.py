@@ -149,6 +149,7 @@ def test_chat_in_browser(browser_page) -> None:  # noqa: ANN001
     answer = page.get_by_test_id("stChatMessage").filter(has_text="companies:")
     answer.first.wait_for()
     page.get_by_test_id("stDataFrame").first.wait_for()
+    page.get_by_text("Export this answer").first.click()  # the downloads sit in a closed expander
     page.get_by_role("button", name="JSON").first.wait_for()
     page.get_by_test_id("stChatMessage").filter(
         has_text="Which companies make magnets?"

@@ -132,13 +132,15 @@ def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     if args.action == "start":
         h = embedded.start(settings.data_dir)
+        embedded.pin(settings.data_dir)  # stays up when the processes using it leave, until `rekg db stop`
         print(f"running: pid {h.pid}, socket {h.socket}" + ("" if h.started_here else " (already running)"))
     elif args.action == "stop":
+        embedded.pin(settings.data_dir, False)
         print("stopped" if embedded.stop(settings.data_dir) else "not running")
     else:
-        h = embedded.status(settings.data_dir)
-        print(f"running: pid {h.pid}, socket {h.socket}" if h else f"stopped ({settings.data_dir})")
-        return 0 if h else 1
+        found = embedded.status(settings.data_dir)
+        print(f"running: pid {found.pid}, socket {found.socket}" if found else f"stopped ({settings.data_dir})")
+        return 0 if found else 1
     return 0
 
 

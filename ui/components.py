@@ -147,9 +147,9 @@ def answer_table(
         vals = [r.get(c) for r in rows if r.get(c) not in (None, "")]
         head = t.columns[[*visible_columns(rows, columns)].index(c)]
         if vals and all(isinstance(v, str) and v in names for v in vals):
-            uid_name = {v: names[v] for v in vals}
+            uid_name: dict[Any, str] = {v: names[str(v)] for v in vals}
             # the URL carries the name after the label so the cell shows the name, not a dataset id
-            df[head] = [explore_url(uid_name[r.get(c)].split(":", 1)[0] + ":" + str(r.get(c))) if r.get(c) in uid_name
+            df[head] = [explore_url(uid_name[r[c]].split(":", 1)[0] + ":" + str(r[c])) if r.get(c) in uid_name
                         else "" for r in rows]  # fmt: skip
             config[head] = st.column_config.LinkColumn(head, display_text=LINK_TEXT, help="Open in Explore")
         elif head in t.long_text:

@@ -56,26 +56,26 @@ def run_ui(settings: Settings, host: str = "127.0.0.1", port: int = 8501) -> int
     from graph import embedded
     from graph.connect import open_store
 
-    started = False
+    client: int | None = None
     if not settings.neo4j_uri:
-        handle = embedded.start(settings.data_dir)  # the store and the app below reuse this server
-        started = handle.started_here
+        # A client of the server for as long as the UI runs: an ingest that exits meanwhile leaves it up.
+        _, client = embedded.attach(settings.data_dir)
     try:
         store = open_store(settings)
         try:
             load_if_empty(store, settings)
         finally:
-            store.close()  # does not stop the server: this function started it, not the store
+            store.close()  # leaves the server up: this launcher is still its client
         print(f"rekg: UI at http://{host}:{port}/ ({settings.backend}; Ctrl-C to stop)", file=sys.stderr, flush=True)
         return _run_child(streamlit_command(host, port), child_env(settings))
     finally:
-        if started:
-            embedded.stop(settings.data_dir)
+        if client is not None:
+            embedded.detach(settings.data_dir, client)  # the last client out stops the server
 
 
 def _run_child(cmd: list[str], env: dict[str, str]) -> int:
     proc = subprocess.Popen(cmd, env=env, cwd=str(ROOT))
-    stopping = {"sig": None}
+    stopping: dict[str, int | None] = {"sig": None}
 
     def forward(signum, _frame) -> None:  # noqa: ANN001
         stopping["sig"] = signum

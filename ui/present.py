@@ -199,7 +199,7 @@ def chart_spec(rows: list[dict[str, Any]], columns: list[str], measure: str = ""
     elif unit:
         y_title = f"{y_title} ({unit})"
     ed = f" · {', '.join(editions)}" if editions else ""
-    years = sorted({p.get("year") for p in points if p.get("year") is not None}) if has_year else []
+    years = sorted({p["year"] for p in points if p.get("year") is not None}) if has_year else []
     if has_year and len(years) > 1:
         per_name = {} if not name else {p[name]: 0 for p in points}
         for p in points:
@@ -226,7 +226,7 @@ def chart_spec(rows: list[dict[str, Any]], columns: list[str], measure: str = ""
 
 def _measure_title(rows: list[dict[str, Any]], y: str, measure: str) -> str:
     minerals = {r.get("mineral") for r in rows if r.get("mineral")}
-    metric = {r.get("metric") for r in rows if r.get("metric")}
+    metric = {str(r["metric"]) for r in rows if r.get("metric")}
     head = measure or (next(iter(metric)).replace("_", " ") if len(metric) == 1 else human(y))
     if y == "share_percent":
         head = "share of world " + (measure or "output")

@@ -216,11 +216,7 @@ def _reliance(tr: RulesTranslator, f: Frame, minerals: list[str]) -> Translation
     dwords = _detail_words(f, [c["text"] for c in cands if c["detail"]], skip)
     params: dict[str, Any] = {"country": US, "minerals": minerals, "metric": metric}
     where = ["r.metric = $metric", "m.name IN $minerals", "r.latest = true"]
-    if dwords:
-        where.append("ALL(w IN $detail_words WHERE toLower(r.statistic_detail) CONTAINS w)")
-        params["detail_words"] = dwords
-    elif any(c["detail"] == "" for c in cands):
-        where.append("coalesce(r.detail, '') = ''")
+    _detail_filter(where, params, dwords, cands)
     years = _years(f)
     used = set(RELIANCE_USED)
     if len(years) >= 2:
@@ -595,11 +591,7 @@ def _statistic(tr: RulesTranslator, f: Frame, minerals: list[str]) -> Translatio
         params["country"] = country
     else:
         where.append("c.kind = 'country'")
-    if dwords:
-        where.append("ALL(w IN $detail_words WHERE toLower(r.statistic_detail) CONTAINS w)")
-        params["detail_words"] = dwords
-    elif any(c["detail"] == "" for c in cands):
-        where.append("coalesce(r.detail, '') = ''")
+    _detail_filter(where, params, dwords, cands)
     years = _years(f)
     if len(years) >= 2:
         where.append("r.year IN $years")
@@ -642,3 +634,12 @@ def _stat_sentence(rows: list[dict[str, Any]], what: str, rank: bool) -> str:
         )
     parts = [f"{r['statistic']} ({r['year']}): {_value(r)}" for r in rows[:8]]
     return f"{rows[0]['mineral']}: " + "; ".join(parts) + f" ({rows[0]['country']}; {_cite(None)})."
+
+
+def _detail_filter(where: list[str], params: dict[str, Any], dwords: list[str], cands: list[dict[str, Any]]) -> None:
+    """Statistics whose detail has every asked detail word; with none asked, the plain (detail-free) series."""
+    if dwords:
+        where.append("ALL(w IN $detail_words WHERE toLower(r.statistic_detail) CONTAINS w)")
+        params["detail_words"] = dwords
+    elif any(c["detail"] == "" for c in cands):
+        where.append("coalesce(r.detail, '') = ''")

@@ -196,9 +196,9 @@ def render_answer(i: int, ans: Answer, streamed: bool = False) -> None:
         st.caption(f"Read as: {ans.interpretation}")
     if ans.suggestions and ans.status != "ok":
         st.caption("Try one of these:")
-        cols = st.columns(2)
+        tries = st.columns(2)
         for j, q in enumerate(ans.suggestions[:4]):
-            cols[j % 2].button(q, key=f"try-{i}-{j}", on_click=_ask_suggestion, args=(q,), width="stretch")
+            tries[j % 2].button(q, key=f"try-{i}-{j}", on_click=_ask_suggestion, args=(q,), width="stretch")
     asked = asked_uids(ans)
     refs, sources = _refs(ans)
     if ans.rows:

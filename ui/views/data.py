@@ -92,12 +92,12 @@ def render_add_article() -> None:
     ent_choice: dict[str, tuple[bool, str]] = {}
     if new_ents:
         st.markdown("New entities")
-        for e in new_ents:
+        for ent in new_ents:
             c1, c2 = st.columns([3, 2])
-            keep = c1.checkbox(f"{e['label']}: {e['name']}", value=e["accepted"], key=f"ent-{sid}-{e['id']}")
-            same = c2.text_input("same as (an existing name)", value=e.get("match") or "", key=f"match-{sid}-{e['id']}",
+            keep = c1.checkbox(f"{ent['label']}: {ent['name']}", value=ent["accepted"], key=f"ent-{sid}-{ent['id']}")
+            same = c2.text_input("same as (an existing name)", value=ent.get("match") or "", key=f"match-{sid}-{ent['id']}",
                                  label_visibility="collapsed", placeholder="same as (an existing name)")  # fmt: skip
-            ent_choice[e["id"]] = (keep, same)
+            ent_choice[ent["id"]] = (keep, same)
     rel_choice: dict[str, bool] = {}
     st.markdown("Relationships")
     for r in doc["relationships"]:
@@ -113,10 +113,10 @@ def render_add_article() -> None:
         st.session_state.pop("article-preview", None)
         st.rerun()
     if c1.button("Add to the graph", key="article-commit", type="primary"):
-        for e in doc["entities"]:
-            if e["id"] in ent_choice:
-                e["accepted"], match = ent_choice[e["id"]]
-                e["match"] = (match or "").strip() or None
+        for ent in doc["entities"]:
+            if ent["id"] in ent_choice:
+                ent["accepted"], match = ent_choice[ent["id"]]
+                ent["match"] = (match or "").strip() or None
         for r in doc["relationships"]:
             r["accepted"] = rel_choice.get(r["id"], r["accepted"])
         try:

@@ -75,7 +75,8 @@ def _on_graph_event(component_key: str) -> None:
 def _expand_selected() -> None:
     uid = (st.session_state.get("explore-expand-uids") or {}).get(st.session_state.get("explore-expand-choice") or "")
     rel = st.session_state.get("explore-expand-type") or "any type"
-    _add_expanded(uid if rel == "any type" else f"{uid}|{rel.split(' (')[0]}")
+    if uid:
+        _add_expanded(uid if rel == "any type" else f"{uid}|{rel.split(' (')[0]}")
 
 
 def _reset() -> None:
