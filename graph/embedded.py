@@ -5,6 +5,15 @@ The starter takes an exclusive `flock` on `<dir>/server.lock` and hands the open
 to `redis-server`, so the lock lives exactly as long as the server process does. A second
 starter that cannot take the lock reuses the running server through its socket instead.
 Persistence is append-only with fsync on every write, so an acknowledged write survives a crash.
+
+Why clients register: a process that started the server used to stop it on exit, under a UI that was
+still using it. Every process that uses the server now `attach`es: it holds a shared `flock` on
+`<dir>/clients.lock` while it does (the kernel drops it if the process dies), and `detach` stops the
+server only when it can then take that lock exclusively, that is, when no other client is left, and
+`rekg db start` has not pinned the server. A client attaching meanwhile waits on the lock, then starts
+a fresh server if the old one is gone.
+
+The directory is 0700 and the server runs with umask 077, so its dump, AOF and log are 0600.
 """
 
 from __future__ import annotations
@@ -26,6 +35,8 @@ from graph.errors import DataDirLocked, StoreUnavailable
 
 SOCKET = "falkordb.sock"
 LOCK = "server.lock"
+CLIENTS = "clients.lock"
+PINNED = "server.pinned"  # written by `rekg db start`: the server outlives its clients until `rekg db stop`
 PIDFILE = "server.pid"
 LOG = "server.log"
 
@@ -97,10 +108,72 @@ def status(data_dir: Path) -> ServerHandle | None:
     return None
 
 
+def _private_dir(data_dir: Path) -> Path:
+    """The server's directory, 0700 with 0600 files, however it was first created."""
+    directory = db_dir(data_dir)
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(directory, 0o700)
+    for f in directory.iterdir():
+        if f.is_file() and f.stat().st_mode & 0o077:
+            with contextlib.suppress(OSError):
+                os.chmod(f, 0o600)
+    return directory
+
+
+def _flock_wait(fd: int, how: int, deadline: float, what: str) -> None:
+    while True:
+        try:
+            fcntl.flock(fd, how | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise DataDirLocked(what) from None
+            time.sleep(0.02)
+
+
+def attach(data_dir: Path, wait_s: float = 30.0) -> tuple[ServerHandle, int]:
+    """Register this process as a client of the data directory's server (starting it if needed).
+
+    Returns the handle and the descriptor that holds the registration; give it back to `detach`."""
+    directory = _private_dir(data_dir)
+    fd = os.open(directory / CLIENTS, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        _flock_wait(fd, fcntl.LOCK_SH, time.monotonic() + wait_s, f"the server in {directory} is still stopping")
+        return start(data_dir, wait_s), fd
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def detach(data_dir: Path, fd: int) -> bool:
+    """End this process's registration; the last client out stops an unpinned server. True if it stopped it."""
+    directory = db_dir(data_dir)
+    os.close(fd)
+    probe = os.open(directory / CLIENTS, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(probe, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False  # another client still uses the server
+        if (directory / PINNED).exists():
+            return False
+        return stop(data_dir)  # clients that attach meanwhile wait for the lock, then start a new server
+    finally:
+        os.close(probe)
+
+
+def pin(data_dir: Path, pinned: bool = True) -> None:
+    """`rekg db start` pins the server (it stays up when its clients leave); `rekg db stop` unpins it."""
+    path = _private_dir(data_dir) / PINNED
+    if pinned:
+        path.write_text("pinned by `rekg db start`; `rekg db stop` removes this file\n")
+    else:
+        path.unlink(missing_ok=True)
+
+
 def start(data_dir: Path, wait_s: float = 30.0) -> ServerHandle:
     """Reuse the data directory's running server, or start one and wait until it answers."""
-    directory = db_dir(data_dir)
-    directory.mkdir(parents=True, exist_ok=True)
+    directory = _private_dir(data_dir)
     sock = directory / SOCKET
     deadline = time.monotonic() + wait_s
     while True:
@@ -145,6 +218,7 @@ def _spawn(directory: Path, sock: Path, lock_fd: int, deadline: float) -> Server
         proc = subprocess.Popen(
             args,
             pass_fds=(lock_fd,),
+            umask=0o077,  # dump, AOF and log readable by the owner only
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

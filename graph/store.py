@@ -7,11 +7,13 @@ Two adapters implement `GraphStore`: `graph.falkor.FalkorStore` (embedded, defau
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from graph.ontology import NODE_BY_LABEL, key_of
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,11 @@ class GraphStore(Protocol):
 
     def clear(self) -> None:
         """Delete every node and relationship."""
+
+    def replace(self, load: Callable[[GraphStore], T]) -> T:
+        """Run `load` on an empty graph that becomes the graph only when `load` returns: a load that fails
+        leaves the previous graph exactly as it was (FalkorDB: a staging graph renamed over the old one, so
+        readers see the old graph until the swap; Neo4j: a snapshot restored on failure)."""
 
     def close(self) -> None:
         """Release connections (and stop an embedded server this process started)."""

@@ -53,6 +53,17 @@ def source_id(title: str, url: str) -> str:
     return "src-" + hashlib.sha1(f"{title.strip()}|{url.strip()}".encode()).hexdigest()[:12]
 
 
+# Control characters other than tab, newline and carriage return: no dataset, article or import may carry one
+# (a NUL or U+0001 in a key crashes the embedded FalkorDB server; none is ever meaningful in a fact).
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def control_char(text: str) -> str | None:
+    """The first forbidden control character of `text`, named ("U+0001"), or None."""
+    m = CONTROL_CHARS.search(text)
+    return f"U+{ord(m.group(0)):04X}" if m else None
+
+
 NUMBER_RE = re.compile(r"^\s*([<>]=?|~|about\s+)?\s*(-?\d[\d,]*(?:\.\d+)?)\s*(?:[-–]\s*(\d[\d,]*(?:\.\d+)?))?\s*$")
 CODES = {"NA": "not available", "W": "withheld", "--": "none", "XX": "not applicable"}
 

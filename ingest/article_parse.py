@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from graph.errors import IngestError
-from graph.text import parse_date
+from graph.text import CONTROL_CHARS, parse_date
 from ingest.extract import split_sentences
 
 MAX_ARTICLE_BYTES = 2 * 1024 * 1024  # 2 MB: larger inputs are books or dumps, not articles
@@ -55,7 +55,17 @@ def parse_article_text(text: str, *, file: str = "") -> Parsed:
         raise IngestError("the article is empty", file=file)
     if len(text.encode("utf-8", "replace")) > MAX_ARTICLE_BYTES:
         raise IngestError(f"the article is larger than {MAX_ARTICLE_BYTES // (1024 * 1024)} MB", file=file)
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n").replace("\x0b", "\n")
+    bad = CONTROL_CHARS.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        raise IngestError(
+            f"control character U+{ord(bad.group(0)):04X} at character {col} of the line; an article is plain text",
+            file=file,
+            line=line,
+        )
+    lines = text.split("\n")
     head: dict[str, str] = {}
     i, in_comment, saw_header = 0, False, False
     if lines and lines[0].strip() == "---":

@@ -14,8 +14,10 @@ from typing import Any
 
 from graph.entity_index import mark_changed
 from graph.errors import IngestError
+from graph.locks import exclusive_writer
 from graph.ontology import NODE_BY_LABEL, REL_BY_TYPE, REL_IDENTITY, key_of, rel_allowed
 from graph.store import GraphStore
+from graph.text import control_char
 
 UNION_PROPS = ("sources", "aliases", "evidence")
 
@@ -82,6 +84,29 @@ def _merge_props(cur: dict[str, Any], new: dict[str, Any]) -> None:
             cur[k] = v
 
 
+def _no_control_chars(batch: GraphBatch) -> None:
+    """The last line of defence (every reader also checks, with file and line): a control character in a key
+    crashes the embedded FalkorDB server, so no batch carrying one reaches an engine."""
+
+    def bad(v: Any) -> str | None:
+        if isinstance(v, str):
+            return control_char(v)
+        if isinstance(v, list):
+            return next((b for b in map(bad, v) if b), None)
+        return None
+
+    for (label, key), props in batch.nodes.items():
+        found = bad(key) or next((b for b in map(bad, props.values()) if b), None)
+        if found:
+            raise IngestError(f"control character {found} in the {label} {key[:40]!r}; nothing was written")
+    for rec in batch.rels.values():
+        found = bad(rec.start[1]) or bad(rec.end[1]) or next((b for b in map(bad, rec.props.values()) if b), None)
+        if found:
+            raise IngestError(
+                f"control character {found} in a {rec.type} relationship of {rec.start[1][:40]!r}; nothing was written"
+            )
+
+
 def write_batch(
     store: GraphStore,
     batch: GraphBatch,
@@ -94,6 +119,18 @@ def write_batch(
     A relationship whose endpoint is neither in the batch nor in the graph is an IngestError naming it
     (raised before anything is written), never a silent drop of the MATCH that finds no node.
     """
+    with exclusive_writer(store):  # one writer per data directory at a time (graph/locks.py)
+        return _write_batch(store, batch, batch_size=batch_size, progress=progress)
+
+
+def _write_batch(
+    store: GraphStore,
+    batch: GraphBatch,
+    *,
+    batch_size: int,
+    progress: Callable[[int], None] | None,
+) -> tuple[int, int]:
+    _no_control_chars(batch)
     check_endpoints(store, batch)
     if batch.nodes:
         mark_changed(store)  # the stored entity index (graph/entity_index.py) is rebuilt by its next reader

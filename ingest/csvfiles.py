@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 from graph.errors import IngestError
+from graph.text import control_char
 
 # file -> (required columns, columns that may not be empty)
 SCHEMAS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -43,6 +44,18 @@ SCHEMAS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     ),
 }  # fmt: skip
 ORDER = tuple(SCHEMAS)
+# file -> the columns that identify a row (compared case-insensitively); a second row with the same values is an error
+KEYS: dict[str, tuple[str, ...]] = {
+    "countries.csv": ("name",),
+    "entities.csv": ("label", "name"),
+    "aliases.csv": ("label", "name", "alias"),
+    "minerals.csv": ("name",),
+    "production.csv": ("commodity", "country", "metric", "year", "basis", "source"),
+    "policies.csv": ("policy_id",),
+    "companies.csv": ("company",),
+    "officials.csv": ("name", "role"),
+    "events.csv": ("event_id",),
+}
 
 
 def read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
@@ -71,6 +84,7 @@ def read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
     except csv.Error as e:
         raise IngestError(f"malformed CSV header: {e}", file=str(path), line=1) from e
     header = [h.strip() for h in header]
+    no_control(path, 1, header, header)
     missing = [c for c in required if c not in header]
     if missing:
         raise IngestError(
@@ -91,6 +105,7 @@ def read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
                     file=str(path),
                     line=line,
                 )
+            no_control(path, line, header, fields)
             row = {h: f.strip() for h, f in zip(header, fields)}
             for col in non_empty:
                 if not row.get(col):
@@ -98,4 +113,35 @@ def read_csv(path: Path) -> list[tuple[int, dict[str, str]]]:
             rows.append((line, row))
     except csv.Error as e:
         raise IngestError(f"malformed CSV: {e}", file=str(path), line=reader.line_num) from e
+    _no_duplicates(path, rows, KEYS.get(name, ()))
     return rows
+
+
+def no_control(path: Path, line: int, header: list[str], fields: list[str]) -> None:
+    """Refuse a control character in any field, naming file, line and column (before anything is written)."""
+    for h, f in zip(header, fields):
+        bad = control_char(f)
+        if bad:
+            raise IngestError(
+                f"control character {bad} in the value; remove it (only tab and newline may appear in a value)",
+                file=str(path),
+                line=line,
+                column=h,
+            )
+
+
+def _no_duplicates(path: Path, rows: list[tuple[int, dict[str, str]]], key: tuple[str, ...]) -> None:
+    """A second row with the same key would silently lose to the first: name both lines instead."""
+    if not key:
+        return
+    seen: dict[tuple[str, ...], int] = {}
+    for line, row in rows:
+        k = tuple(row.get(c, "").casefold() for c in key)
+        if k in seen:
+            same = ", ".join(f"{c}={row.get(c, '')!r}" for c in key)
+            raise IngestError(
+                f"duplicate row: {same} is already on line {seen[k]}; merge the two rows or remove one",
+                file=str(path),
+                line=line,
+            )
+        seen[k] = line

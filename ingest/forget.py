@@ -13,6 +13,7 @@ from typing import Any
 
 from graph.entity_index import mark_changed
 from graph.errors import IngestError
+from graph.locks import exclusive_writer
 
 
 @dataclass
@@ -36,6 +37,11 @@ class ForgetReport:
 
 def forget_source(store: Any, source_id: str) -> ForgetReport:
     """Remove one article's contribution to the graph (see the module docstring)."""
+    with exclusive_writer(store):  # never interleaved with an ingest (graph/locks.py)
+        return _forget(store, source_id)
+
+
+def _forget(store: Any, source_id: str) -> ForgetReport:
     rows = store.run("MATCH (s:Source {id: $sid}) RETURN s.title AS title, s.kind AS kind", {"sid": source_id})
     if not rows:
         raise IngestError(f"no source with id {source_id!r} in the graph (see `rekg stats` or the Data page)")

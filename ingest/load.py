@@ -8,6 +8,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from graph.locks import exclusive_writer
 from graph.store import GraphStore
 from ingest.batch import GraphBatch, write_batch
 from ingest.dataset import load
@@ -44,10 +45,15 @@ def ingest_dataset(
     """
     t0 = time.perf_counter()
     dataset = load(Path(directory), Path(release) if release is not None else None)
-    if reset:
-        store.clear()
-    store.ensure_schema()
-    n, r = write_graph(store, dataset.batch, progress=progress, desc="dataset")
+
+    def write(target: GraphStore) -> tuple[int, int]:
+        target.ensure_schema()
+        return write_graph(target, dataset.batch, progress=progress, desc="dataset")
+
+    # --reset: the new graph replaces the old one only once it is fully written (a failed load keeps the old one);
+    # the writer lock keeps a second ingest from interleaving with this one (graph/locks.py)
+    with exclusive_writer(store):
+        n, r = store.replace(write) if reset else write(store)
     return IngestReport(n, r, time.perf_counter() - t0, [str(p) for p in dataset.files], dataset.release)
 
 

@@ -22,6 +22,7 @@ from graph.errors import IngestError
 from graph.resolve import EntityIndex
 from graph.text import norm_key
 from ingest.batch import GraphBatch, RelRecord
+from ingest.csvfiles import no_control
 
 EDITION = "MCS 2026"
 RELEASE_FILE = "usgs_mcs2026_commodities_data.csv"
@@ -163,6 +164,7 @@ def read_release(path: Path) -> list[tuple[int, dict[str, str]]]:
     for fields in reader:
         if not fields or all(not f.strip() for f in fields):
             continue
+        no_control(path, reader.line_num, header, fields)
         rows.append((reader.line_num, dict(zip(header, fields))))
     return rows
 
