@@ -40,6 +40,7 @@ class RelType:
     words: tuple[str, ...] = ()  # relation words users write ("produced", "mined", ...)
     # words among `words` that state the relationship from its end's side ("Apple buys from X": X SUPPLIES Apple)
     inverse: tuple[str, ...] = ()
+    symmetric: bool = False  # A-[r]->B states the same as B-[r]->A (a partnership has no direction)
 
 
 COMMON = (
@@ -588,6 +589,7 @@ RELS: tuple[RelType, ...] = (
         + DEAL
         + REL_COMMON,
         ("partner", "partners", "partnered", "partnership", "joint venture", "venture", "jv", "partnering"),
+        symmetric=True,
     ),
     RelType(
         "HOLDS_OFFICE",

@@ -12,9 +12,12 @@ import re
 import time
 from pathlib import Path
 
+from graph.ontology import RELS
 from graph.resolve import index_from_store, resolve_org, strip_legal_suffix
 from graph.text import norm_key
 from ingest.articles import ArticleReport, ingest_articles
+
+SYMMETRIC = {r.type for r in RELS if r.symmetric}
 
 
 # -- evaluation ----------------------------------------------------------------------------------
@@ -35,10 +38,14 @@ def _canonical(index, spec: str) -> str:  # noqa: ANN001
 
 
 def _same(r: dict, fact: list[str]) -> bool:
-    return (
-        r["type"] == fact[0]
-        and _endpoint_ok(fact[1], r["start_label"], r["start_key"], r["start"], r["sentence"])
-        and _endpoint_ok(fact[2], r["end_label"], r["end_key"], r["end"], r["sentence"])
+    """The extracted relationship states the fact (either way round for a symmetric type)."""
+    if r["type"] != fact[0]:
+        return False
+    ends = [(fact[1], fact[2])] + ([(fact[2], fact[1])] if fact[0] in SYMMETRIC else [])
+    return any(
+        _endpoint_ok(a, r["start_label"], r["start_key"], r["start"], r["sentence"])
+        and _endpoint_ok(b, r["end_label"], r["end_key"], r["end"], r["sentence"])
+        for a, b in ends
     )
 
 

@@ -14,15 +14,15 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from graph.resolve import COMMON_WORDS, EntityIndex, resolve_org
+from graph.resolve import COMMON_WORDS, EntityIndex, resolve_org, strip_legal_suffix
 from graph.text import MONTH_RE, MONTHS, norm_key, parse_date
-from ingest.vocab import STAGES
+from ingest.vocab import RARE_EARTH_ELEMENTS, STAGES
 
 GROUP = "Rare earths"
 QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"'})
 WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30}
-ABBREV = re.compile(r"(?:\b(?:[A-Z]\.){2,}|\b(?:Mr|Mrs|Ms|Dr|Inc|Corp|Ltd|Co|No|St|Gen|Sen|Rep|Jr|Sr)\.)$")
+ABBREV = re.compile(r"(?:\b(?:[A-Z]\.){1,}|\b(?:Mr|Mrs|Ms|Dr|Inc|Corp|Ltd|Co|No|St|Gen|Sen|Rep|Jr|Sr)\.)$")
 SENT_START = re.compile(r"\s+(?=[\"“‘(]?[A-Z0-9])")
 
 COMPANY_SUFFIX = (
@@ -35,16 +35,21 @@ TITLE_WORDS = (
     r"(?:[Cc]hief (?:[Ee]xecutive|[Ff]inancial|[Oo]perating|[Tt]echnology|[Cc]ommercial|[Ss]trategy)(?: [Oo]fficer)?"
     r"|CEO|CFO|COO|CTO|[Cc]hairman|[Cc]hairwoman|[Cc]hair|(?:[Ee]xecutive |[Ss]enior )?[Vv]ice [Pp]resident|[Pp]resident"
     r"|[Pp]rime [Mm]inister|[Vv]ice [Pp]remier|[Mm]inister|[Ss]ecretary|[Mm]anaging [Dd]irector"
-    r"|[Ee]xecutive [Dd]irector|[Gg]eneral [Mm]anager|[Ff]ounder|[Tt]rade [Rr]epresentative)"
+    r"|[Ee]xecutive [Dd]irector|[Gg]eneral [Mm]anager|[Ff]ounder|[Tt]rade [Rr]epresentative"
+    r"|[Hh]ead of [a-z]+(?: [a-z]+)?)"
 )
-PERSON = r"([A-Z][a-z]+(?:[- ][A-Z][a-z'’]+(?:-[a-z]+)?){1,2})"
+# "President and CEO", "chairman and chief executive"
+TITLES = rf"{TITLE_WORDS}(?:\s+(?:and|&)\s+{TITLE_WORDS})?"
+PERSON = r"((?:[A-Z]\.\s?){1,2}[A-Z][a-z]+(?:[- ][A-Z][a-z'’]+){0,2}|[A-Z][a-z]+(?:[- ][A-Z][a-z'’]+(?:-[a-z]+)?){1,2})"
 # "economic revitalization minister Ryosei Akazawa", "U.S. Treasury Secretary Scott Bessent", "CEO Ingrid Solberg"
 TITLE_BEFORE = re.compile(
     rf"((?:(?:[A-Z]\.){{2,}}\s+|[A-Z][A-Za-z&'’-]*\s+|[a-z]+\s+){{0,4}}{TITLE_WORDS})\s+{PERSON}(?![A-Za-z])"
 )
+# whose title it is: capitalised words only ("U.S. Treasury", "India's"), never a stretch of the sentence
+OWNER = r"(?:[A-Z][\w&'’.-]*\s+(?:of\s+|and\s+|the\s+)?){0,3}?[A-Z][\w&'’.-]*?[’']s?"
 # "Ingrid Solberg, chief executive of Nordic Rare Metals," / "Ingrid Solberg, the company's CEO"
 TITLE_AFTER = re.compile(
-    rf"{PERSON},\s+((?:the\s+|its\s+|[A-Z][\w’'&. -]+?[’']s?\s+)?(?:[a-z]+\s+){{0,2}}{TITLE_WORDS}(?:\s+of\s+[A-Z][\w&. -]+?)?)"
+    rf"{PERSON},\s+((?:the\s+|its\s+|{OWNER}\s+)?(?:[a-z]+\s+){{0,2}}{TITLES}(?:\s+(?:of|at)\s+[A-Z][\w&. -]+?)?)"
     r"(?=[,.;]|\s+(?:said|says|told|and)\b)"
 )
 # "Aurora named Maria Lopez chief financial officer" / "appointed Maria Lopez as its CFO"
@@ -54,17 +59,21 @@ APPOINT = re.compile(
 )
 # "Jane Doe is the company's chief executive" / "Jane Doe became chief executive of Aurora"
 IS_TITLE = re.compile(
-    rf"{PERSON}\s+(?:is|was|became|serves as|has been|will become)\s+((?:the (?:company|firm|miner)[’']s\s+|the\s+|its\s+|[A-Z][\w&'’. -]+?[’']s?\s+)?"
-    rf"(?:new\s+)?(?:[a-z]+\s+){{0,2}}{TITLE_WORDS}(?:\s+(?:of|at)\s+[A-Z][\w&. -]+?)?)(?=[,.;]|\s+(?:since|from|and|in)\b)"
+    rf"{PERSON}\s+(?:is|was|became|serves as|has been|will become)\s+((?:the (?:company|firm|miner)[’']s\s+|the\s+|its\s+|{OWNER}\s+)?"
+    rf"(?:new\s+)?(?:[a-z]+\s+){{0,2}}{TITLES}(?:\s+(?:of|at)\s+[A-Z][\w&. -]+?)?)(?=[,.;]|\s+(?:since|from|and|in)\b)"
 )
 # "Its chief executive, Jane Doe, said" / "Aurora's chief executive, Jane Doe,"
 TITLE_COMMA = re.compile(
-    rf"((?:[Ii]ts|[Tt]he (?:company|firm|miner)[’']s|[Tt]he|[A-Z][\w&'’. -]+?[’']s?)\s+(?:new\s+)?(?:[a-z]+\s+){{0,2}}{TITLE_WORDS}"
+    rf"((?:[Ii]ts|[Tt]he (?:company|firm|miner)[’']s|[Tt]he|{OWNER})\s+(?:new\s+)?(?:[a-z]+\s+){{0,2}}{TITLES}"
     rf"(?:\s+(?:for|of)\s+[A-Z][\w]+(?:(?:,\s+|\s+and\s+|\s+)[A-Z][\w]+){{0,4}})?),\s+{PERSON}(?=,|\s+said)"
 )
 # "Maria Lopez, who heads Aurora's US unit," (a separate clause)
 WHO_HEADS = re.compile(
     rf"{PERSON},\s+who\s+(?:heads|leads|runs|chairs|oversees|manages)\s+(.{{3,60}}?)(?=[,.;]|\s+(?:said|says|told)\b)"
+)
+# the organisation after a person's title: "Rachel Odum, head of metals research at Cairn Analytics"
+ORG_OF_TITLE = re.compile(
+    rf"[A-Z][a-z]+,\s+((?:the\s+)?(?:[a-z]+\s+){{0,2}}{TITLES})\s+(?:of|at)\s+([A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){{1,3}})"
 )
 COMPANY_ROLE = re.compile(
     r"chief|ceo|cfo|coo|cto|founder|director|chair|vice president|general manager|unit|head", re.I
@@ -73,12 +82,27 @@ COMPANY_ROLE = re.compile(
 MODIFIER = re.compile(r"\b([A-Z][A-Za-z.]+(?:[ -][A-Z][a-z]+)?)-(based|headquartered|listed|registered|owned)\b")
 # a company the sentence refers back to: "the company", "the Tokyo-listed company", "the miner"
 COREF = re.compile(
-    r"\b[Tt]he\s+(?:[A-Z][A-Za-z.]+-(?:based|listed|headquartered)\s+|[a-z-]+\s+)?"
-    r"(company|firm|miner|producer|refiner|manufacturer|magnet maker|startup|developer|supplier|group)\b(?![- ](?:said|says))?"
+    r"\b[Tt]he\s+(?:[A-Z][A-Za-z.]+-(?:based|listed|headquartered)\s+|(?:[a-z-]+\s+){1,2})?"
+    r"(company|firm|miner|producer|refiner|manufacturer|magnet maker|startup|developer|explorer|supplier|group)\b"
+    r"(?![- ](?:said|says))?"
 )
 APPOSITION = re.compile(
     r"\b([A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){0,3}),\s+(?:a|an)\s+(?:[\w-]+\s+){0,4}?"
-    r"(company|miner|producer|maker|manufacturer|firm|refiner|developer|startup|recycler|supplier)\b"
+    r"(company|miner|producer|maker|manufacturer|firm|refiner|developer|explorer|startup|recycler|supplier|group)\b"
+)
+# a government body the graph may not know: "the U.S. Department of Energy", "India's Ministry of Mines"
+GOV_BODY = re.compile(
+    r"\b(?:((?:[A-Z]\.){2,}|US|[A-Z][a-z]+[’']s)\s+)?(Department|Ministry|Agency|Administration|Commission|Bureau)\s+"
+    r"(?:of|for)\s+((?:the\s+)?[A-Z][a-z]+(?:(?:,\s+|\s+and\s+|\s+)[A-Z][a-z]+){0,3})"
+)
+# adjectives that make a name generic, not a company: "Critical Minerals", "Strategic Metals"
+GENERIC = {"critical", "strategic", "global", "rare", "heavy", "light", "key", "national", "international", "battery",
+           "green", "clean", "new", "major", "base", "precious", "technology", "energy", "industrial", "minor"}  # fmt: skip
+# what a demonym may describe and still name the country as a party: "the Japanese government"
+GOV_NOUN = re.compile(
+    r"\s+(?:[a-z]+\s+)?(?:government|authorities|officials?|ministry|ministers?|state|regulators?|side|delegation"
+    r"|leaders?|president|prime minister|premier|trade|export|customs|commerce|negotiators?)\b",
+    re.I,
 )
 LEGAL = re.compile(
     r"(?:,?\s+(?:Corp(?:oration)?\.?|Inc\.?|Incorporated|Ltd\.?|Limited|plc|PLC|LLC|Co\.|AG|AS|ASA|AB|Oy|SpA|BV|KK|S\.?A\.|GmbH|N\.?V\.|Pty))+$"
@@ -352,8 +376,35 @@ def new_entities(ctx: Context, sentence: str, known: list[M]) -> list[M]:
     """Companies from suffixes, place modifiers and appositions; people from titles and appointments."""
     out: list[M] = []
 
-    def free(s: int, e: int) -> bool:
-        return not any(m.start < e and s < m.end for m in known + out)
+    def free(s: int, e: int, *inside: str) -> bool:
+        """No mention overlaps the span, except ones of the labels `inside` lying within it."""
+        return not any(
+            m.start < e and s < m.end and not (m.label in inside and s <= m.start and m.end <= e) for m in known + out
+        )
+
+    def government_body(gm: re.Match) -> None:
+        """A ministry or department, named with its country: the country inside is not a party on its own."""
+        prefix, body, of = gm.group(1) or "", gm.group(2), gm.group(3)
+        country = ctx.index.resolve(re.sub(r"[’']s$", "", prefix), ("Country",)) if prefix else None
+        if prefix and country is None:
+            return
+        core = f"{body} {'for' if ' for ' in gm.group(0) else 'of'} {of}"
+        name = (f"US {core}" if country.name == "United States" else f"{core} ({country.name})") if country else core
+        start = gm.start(1) if prefix and not prefix.endswith(("'s", "’s")) else gm.start(2)
+        if not free(start, gm.end(), "Country"):
+            return
+        ent = resolve_org(ctx.index, name) or (resolve_org(ctx.index, gm.group(0)) if prefix else None)
+        if ent:
+            out.append(M(ent.label, ent.name, start, gm.end()))
+            return
+        if country is None and not re.search(
+            r"\b(?:Energy|Commerce|Mines|Industry|Trade|Defen[cs]e|Interior|State|"
+            r"Finance|Treasury|Resources|Economy|Foreign|Natural)\b",
+            of,
+        ):
+            return  # "the Department of Geology" of a university: not clearly a government body
+        _add_new(ctx, "Organization", name, [gm.group(0)] if prefix else [])
+        out.append(M("Organization", name, start, gm.end(), known=False))
 
     def company(raw: str, start: int, end: int) -> None:
         name = _strip_modifiers(re.sub(r"[’']s?$", "", raw).strip().rstrip("."))
@@ -365,7 +416,7 @@ def new_entities(ctx: Context, sentence: str, known: list[M]) -> list[M]:
             return
         start = end - len(raw.rstrip()) + raw.find(name) if name in raw else start
         start = max(start, 0)
-        if not free(start, end):
+        if not free(start, end, "Mineral", "Country"):
             return
         canon, aliases = canonical_company(name)
         ent = resolve_org(ctx.index, name)
@@ -374,11 +425,21 @@ def new_entities(ctx: Context, sentence: str, known: list[M]) -> list[M]:
             return
         if len(canon.split()) < 2 and not aliases and not re.search(r"-based|headquartered|, an? ", sentence):
             return
+        head = strip_legal_suffix(canon).split()
+        if all(
+            w.lower() in GENERIC or re.fullmatch(COMPANY_SUFFIX, w) or ctx.index.resolve(w, ("Country",)) for w in head
+        ):
+            return  # "Critical Minerals", "Chinese Rare Earths": a kind of thing, not a company
         _add_new(ctx, "Company", canon, aliases)
         out.append(M("Company", canon, start, end, known=False))
 
+    for gm in GOV_BODY.finditer(sentence):
+        government_body(gm)
     for cm in COMPANY_RE.finditer(sentence):
         company(cm.group(1), cm.start(1), cm.end(1))
+    for tm in ORG_OF_TITLE.finditer(sentence):  # "Rachel Odum, head of research at Cairn Analytics"
+        if COMPANY_ROLE.search(tm.group(1)):
+            company(tm.group(2), tm.start(2), tm.end(2))
     for mm in MODIFIER.finditer(sentence):  # "Denver-based Aurora": the capitalised words after the modifier
         if nm := re.match(r"\s+((?:[A-Z][\w&'’-]*)(?:\s+[A-Z][\w&'’-]*){0,3})", sentence[mm.end() :]):
             s0 = mm.end() + nm.start(1)
@@ -448,9 +509,14 @@ def extract(ctx: Context, body: str) -> Extraction:
     body = body.translate(QUOTES)
     last_person: tuple[str, str] | None = None
     counterpart: dict[str, tuple[str, str]] = {}  # proposing country -> last counterpart named
-    for sentence in split_sentences(body):
+    signatories: list[tuple[str, str]] = []  # the countries of the last meeting's participants
+    sentences = split_sentences(body)
+    for sentence in sentences:
         found = mentions(ctx, sentence)
-        found = sorted(found + new_entities(ctx, sentence, found), key=lambda m: m.start)
+        new = new_entities(ctx, sentence, found)
+        orgs = [m for m in new if m.label in ("Organization", "Company")]
+        found = [m for m in found if not any(o.start <= m.start and m.end <= o.end for o in orgs)]  # "U.S." in a body
+        found = sorted(found + new, key=lambda m: m.start)
         found = sorted(found + coreferences(ctx, sentence, found), key=lambda m: m.start)
         found = _drop_modifiers(sentence, found)
         refs: list[tuple[M, tuple[str, str]]] = []
@@ -469,11 +535,14 @@ def extract(ctx: Context, body: str) -> Extraction:
         _headquarters(ctx, ex, sentence, refs)
         n_events = len(ex.events)
         _event(ctx, ex, sentence, refs)
+        if len(ex.events) > n_events:  # "the two ministers" later means these people's countries
+            signatories = _countries_of(ctx, ex, ex.events[f"event:{len(ex.events)}"]["participants"])
         if len(ex.events) == n_events and ex.events and (em := EVENT_REF.search(sentence)):
             _event_reference(ex, sentence, refs, em, f"event:{len(ex.events)}")
         _export_control(ctx, ex, sentence, refs)
         _proposal(ctx, ex, sentence, refs, counterpart)
         _agreement_supply(ctx, ex, sentence, refs)
+        _joint_signing(ex, sentence, refs, signatories)
         _investment(ctx, ex, sentence, refs)
         _partnership(ctx, ex, sentence, refs)
         _stages(ex, sentence, refs)
@@ -483,11 +552,43 @@ def extract(ctx: Context, body: str) -> Extraction:
         companies = [r for m, r in refs if r[0] == "Company"]
         if companies:
             ctx.topic = companies[0]
+    _mentions_of_late_entities(ctx, ex, sentences)
     return ex
+
+
+def _mentions_of_late_entities(ctx: Context, ex: Extraction, sentences: list[str]) -> None:
+    """An entity first recognised late in the article ('Cairn Analytics' from a closing quote, 'Finland' from a
+    headquarters city) is also mentioned by the earlier sentences that name it, as a second ingest would find."""
+    late = EntityIndex()
+    for e in ex.entities.values():
+        if e.label in ("Company", "Organization", "Official", "Country") and (
+            not e.known or not ctx.index.resolve(e.name)
+        ):
+            late.add(e.label, e.name, list(e.props.get("aliases") or []))
+    if not late.entities():
+        return
+    for i, sentence in enumerate(sentences):
+        refs = ex.sentence_refs[i]
+        for m in late.find_mentions(sentence):
+            ref = (m.entity.label, m.entity.name)
+            if ref in ex.entities and ref not in refs:
+                refs.append(ref)
 
 
 def _of(refs, *labels: str) -> list[tuple[M, tuple[str, str]]]:  # noqa: ANN001
     return [(m, r) for m, r in refs if r[0] in labels]
+
+
+def _parties(sentence: str, refs, *labels: str) -> list[tuple[M, tuple[str, str]]]:  # noqa: ANN001
+    """Who can be a party to a deal: not a demonym describing a thing ("its Malaysian plant", "Japanese buyers")."""
+    out = []
+    for m, r in _of(refs, *labels):
+        surface = sentence[m.start : m.end]
+        demonym = r[0] == "Country" and norm_key(surface) != norm_key(r[1])
+        if demonym and re.match(r"\s+[a-z]", sentence[m.end :]) and not GOV_NOUN.match(sentence[m.end :]):
+            continue
+        out.append((m, r))
+    return out
 
 
 def _offices(ctx: Context, ex: Extraction, sentence: str, refs) -> None:  # noqa: ANN001
@@ -514,7 +615,7 @@ def _offices(ctx: Context, ex: Extraction, sentence: str, refs) -> None:  # noqa
                 continue
             for m, r in refs:  # drop the org's own name from the role text: "U.S. Treasury Secretary"
                 if r == org and span[0] <= m.start < span[1]:
-                    role = role.replace(sentence[m.start : m.end], "").strip(" ,’'s")
+                    role = re.sub(r"^[’']s\b", "", role.replace(sentence[m.start : m.end], "").strip(" ,")).strip(" ,")
             role = re.sub(
                 r"^(?:(?:the|its|and|with|to|by|of|said|meet|met|call|called|told|as|new)\s+)+", "", role, flags=re.I
             )
@@ -531,9 +632,19 @@ def _offices(ctx: Context, ex: Extraction, sentence: str, refs) -> None:  # noqa
                     ex.entities[person].props.setdefault("country", org[1])
 
 
+# "Minister of Natural Resources": the words after it are the portfolio, not an organisation
+PORTFOLIO = re.compile(
+    r"\b(?:[Mm]inister|[Ss]ecretary|[Cc]ommissioner)\s+(?:of|for)\s+(?:the\s+)?(?:[A-Z][\w,]*\s+(?:and\s+)?)*$"
+)
+
+
 def _office_org(ctx: Context, sentence: str, refs, pm, span, role, person, *, appoint: bool):  # noqa: ANN001, ANN202
     """(organisation, confidence) of an office: named in the title > 'its'/'the company's' > the appointer."""
-    inner = [r for m, r in refs if span[0] <= m.start < span[1] and r != person]
+    inner = [
+        r
+        for m, r in refs
+        if span[0] <= m.start < span[1] and r != person and not PORTFOLIO.search(sentence[span[0] : m.start])
+    ]
     orgs = [r for r in inner if r[0] in ("Company", "Organization")]
     countries = [r for r in inner if r[0] == "Country"]
     company_role = bool(COMPANY_ROLE.search(role))
@@ -580,6 +691,12 @@ def _headquarters(ctx: Context, ex: Extraction, sentence: str, refs) -> None:  #
             ex.rel("HEADQUARTERED_IN", target, ("Country", country), sentence, 0.9, city=city)
             if city:
                 ex.entities[target].props.setdefault("hq_city", city)
+    for m, r in companies:  # "Serra Verde, a Brazilian miner": the company's nationality is where it is based
+        am = DEMONYM_APPOSITION.match(sentence, m.end)
+        ent = ctx.index.resolve(am.group(1), ("Country",)) if am else None
+        if am and ent and norm_key(am.group(1)) != norm_key(ent.name):
+            ex.ent("Country", ent.name, sentence)
+            ex.rel("HEADQUARTERED_IN", r, ("Country", ent.name), sentence, 0.85)
     for hm in HQ.finditer(sentence):
         country, city = None, None
         for p in (p for p in hm.groups() if p):
@@ -596,6 +713,12 @@ def _headquarters(ctx: Context, ex: Extraction, sentence: str, refs) -> None:  #
             ex.rel("HEADQUARTERED_IN", before[-1], ("Country", country), sentence, 0.9, city=city)
             if city:
                 ex.entities[before[-1]].props.setdefault("hq_city", city)
+
+
+DEMONYM_APPOSITION = re.compile(
+    r",\s+(?:a|an)\s+([A-Z][a-z]+)\s+(?:[a-z-]+\s+){0,3}?(?:company|miner|producer|maker|manufacturer|firm|group"
+    r"|refiner|explorer|developer|startup|recycler|supplier)\b"
+)
 
 
 def _place(ctx: Context, place: str) -> tuple[str | None, str | None]:
@@ -659,7 +782,9 @@ def _minerals_in(refs) -> list[tuple[str, str]]:  # noqa: ANN001
     """Minerals a sentence names; 'rare earth elements, holmium, erbium' covers the elements, not the group."""
     found = list(dict.fromkeys(r for m, r in refs if r[0] == "Mineral"))
     specific = [r for r in found if not r[1].startswith(GROUP)]
-    return specific or found
+    if specific and all(r[1] in RARE_EARTH_ELEMENTS for r in specific):
+        return specific
+    return found
 
 
 def _export_control(ctx: Context, ex: Extraction, sentence: str, refs) -> None:  # noqa: ANN001
@@ -803,7 +928,7 @@ def _mineral_names(refs) -> list[str]:  # noqa: ANN001
 
 
 def _agreement_supply(ctx: Context, ex: Extraction, sentence: str, refs) -> None:  # noqa: ANN001
-    parties = _of(refs, "Company", "Organization", "Country")
+    parties = _parties(sentence, refs, "Company", "Organization", "Country")
     extra = {"minerals": _mineral_names(refs) or None, **_timing(ctx, sentence)}
     sm = SUPPLY.search(sentence)
     noun = sm and re.match(r"\s+(?:agreement|deal|contract|pact|memorandum)\b", sentence[sm.end() :])
@@ -837,27 +962,59 @@ def _agreement_supply(ctx: Context, ex: Extraction, sentence: str, refs) -> None
         after = [r for m, r in parties if m.start >= am.start()]
         if not before or not after:
             return
-        local = f"policy:{len(ex.policies) + 1}"
-        kind = am.group(2).lower()
-        minerals = _minerals_in(refs)
-        ex.policies[local] = {
-            "category": "agreement",
-            "policy_type": ("supply " if sm or OFFTAKE.search(sentence) else "")
-            + ("MoU" if kind in ("memorandum", "mou") else kind),
-            "status": "signed" if am.group(1).lower() in ("signed", "concluded", "struck") else "announced",
-            "description": sentence,
-            "enacting": before[0],
-            "minerals": minerals,
-            "name": f"{before[0][1]} – {after[0][1]} {kind}",
-        }
-        ex.rel("ENACTED", before[0], ("Policy", local), sentence)
-        other = after[0]
-        if other[0] in ("Company", "Country"):
-            ex.rel("TARGETS", ("Policy", local), other, sentence)
-        else:
-            ex.rel("INVOLVES", ("Policy", local), other, sentence)
-        for mineral in minerals:
-            ex.rel("COVERS", ("Policy", local), mineral, sentence)
+        _agreement_policy(ex, sentence, am, before[0], after[0], refs, supply=bool(sm or OFFTAKE.search(sentence)))
+
+
+def _agreement_policy(ex: Extraction, sentence: str, am: re.Match, first, other, refs, *, supply: bool) -> None:  # noqa: ANN001
+    """An agreement as a Policy: enacted by the first party, targeting (or involving) the other, covering its minerals."""
+    local = f"policy:{len(ex.policies) + 1}"
+    kind = am.group(2).lower()
+    minerals = _minerals_in(refs)
+    ex.policies[local] = {
+        "category": "agreement",
+        "policy_type": ("supply " if supply else "") + ("MoU" if kind in ("memorandum", "mou") else kind),
+        "status": "signed" if am.group(1).lower() in ("signed", "concluded", "struck") else "announced",
+        "description": sentence,
+        "enacting": first,
+        "minerals": minerals,
+        "name": f"{first[1]} – {other[1]} {kind}",
+    }
+    ex.rel("ENACTED", first, ("Policy", local), sentence)
+    if other[0] in ("Company", "Country"):
+        ex.rel("TARGETS", ("Policy", local), other, sentence)
+    else:
+        ex.rel("INVOLVES", ("Policy", local), other, sentence)
+    for mineral in minerals:
+        ex.rel("COVERS", ("Policy", local), mineral, sentence)
+
+
+PLURAL_SUBJECT = re.compile(
+    r"\b[Tt]he\s+(?:two\s+|both\s+)?(?:ministers|leaders|sides|governments|delegations|countries)\b"
+)
+
+
+def _countries_of(ctx: Context, ex: Extraction, people: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The countries people serve, from this article's offices or the graph's; [] unless every one is known."""
+    out = []
+    for p in people:
+        office = next((r.end for r in ex.rels if r.type == "HOLDS_OFFICE" and r.start == p and r.end[0] == "Country"
+                       and r.confidence >= WRITE_AT), None)  # fmt: skip
+        country = office or (("Country", ctx.person_country[p[1]]) if p[1] in ctx.person_country else None)
+        if country is None:
+            return []
+        out.append(country)
+    return list(dict.fromkeys(out))
+
+
+def _joint_signing(ex: Extraction, sentence: str, refs, signatories: list[tuple[str, str]]) -> None:  # noqa: ANN001
+    """'The two ministers signed a memorandum on ...': an agreement of the last meeting's two countries."""
+    am = AGREEMENT.search(sentence)
+    sm = PLURAL_SUBJECT.search(sentence)
+    if not (am and sm and sm.end() <= am.start() and len(signatories) == 2):
+        return
+    if len(_of(refs, "Company", "Organization", "Country")) >= 2 or re.search(r"\bto\s+$", sentence[: sm.start()]):
+        return  # the sentence names its own parties, or the plural is an object ("welcomed by the ministers")
+    _agreement_policy(ex, sentence, am, signatories[0], signatories[1], refs, supply=False)
 
 
 RECEIVE = re.compile(r"\b(?:receive[sd]?|secured?|won|wins|obtain(?:ed)?|raised?|got|landed)\b", re.I)
@@ -867,7 +1024,7 @@ def _investment(ctx: Context, ex: Extraction, sentence: str, refs) -> None:  # n
     im = INVEST.search(sentence)
     if not im:
         return
-    parties = _of(refs, "Company", "Organization", "Country")
+    parties = _parties(sentence, refs, "Company", "Organization", "Country")
     extra = {**money(sentence), **_timing(ctx, sentence)}
     kind = next((k for k in ("loan", "grant", "equity", "stake", "bond") if k in sentence.lower()), None)
     investors = [r for m, r in parties if m.end <= im.start()]
@@ -905,14 +1062,34 @@ def _partnership(ctx: Context, ex: Extraction, sentence: str, refs) -> None:  # 
         if before and after:
             ex.rel("PARTNERS_WITH", before[-1], after[0], sentence, 0.85, detail=sentence, **extra)
             return
-    # "A and B agreed to form a joint venture", "A and B will jointly build"
-    if jm := re.search(
-        r"\b(?:form(?:ed)?|set up|create[ds]?|establish(?:ed)?)\s+a\s+joint venture\b|\bjointly\b", sentence
-    ):
+    # "A and B agreed to form a joint venture", "A, a Finnish group, and B announced the formation of a 50:50
+    # joint venture", "A and B will jointly build"
+    if jm := JOINT.search(sentence):
         pairs = [(m, r) for m, r in orgs if m.end <= jm.start()]
-        if len(pairs) >= 2 and re.fullmatch(r"\s+and\s+", sentence[pairs[0][0].end : pairs[1][0].start]):
+        if len(pairs) >= 2 and AND_BETWEEN.fullmatch(sentence[pairs[0][0].end : pairs[1][0].start]):
+            ex.rel("PARTNERS_WITH", pairs[0][1], pairs[1][1], sentence, 0.85, detail=sentence, **extra)
+            return
+    # "the agreement between JOGMEC and IREL to study a separation project" (not a supply deal: that has a direction)
+    if bm := re.search(r"\b(agreement|partnership|alliance|collaboration|cooperation|venture)\s+between\s+", sentence):
+        if OFFTAKE.search(sentence[max(0, bm.start() - 20) : bm.end()]):
+            return
+        pairs = [(m, r) for m, r in orgs if m.start >= bm.end()]
+        if (
+            len(pairs) >= 2
+            and pairs[0][0].start == bm.end()
+            and AND_BETWEEN.fullmatch(sentence[pairs[0][0].end : pairs[1][0].start])
+        ):
             ex.rel("PARTNERS_WITH", pairs[0][1], pairs[1][1], sentence, 0.85, detail=sentence, **extra)
 
+
+JOINT = re.compile(
+    r"\b(?:form(?:ed|s|ing)?|formation of|set up|setting up|create[ds]?|creation of|establish(?:ed|es)?|"
+    r"establishment of|launch(?:ed|es)?)\s+(?:a|an|the)\s+(?:new\s+)?(?:\d+(?::|-|/)\d+\s+)?joint venture\b|\bjointly\b"
+)
+AND_BETWEEN = re.compile(
+    r"(?:,?\s+(?:Corp\.?|Inc\.?|Ltd\.?|Limited|plc|LLC|AG|AS|ASA|AB|Oy|SpA|BV|GmbH|Pty))?(?:,\s+(?:a|an|the)\s+[^,]{1,60},)?"
+    r"\s+and\s+"
+)
 
 VERB_STAGE = (
     (r"min(?:es|ed|e)", "mining"),
@@ -939,13 +1116,17 @@ def _stages(ex: Extraction, sentence: str, refs) -> None:  # noqa: ANN001
                       sentence[m0.end :]):  # fmt: skip
         ex.ent("Stage", nouns[am.group(1)], sentence)
         ex.rel("ACTIVE_IN", company, ("Stage", nouns[am.group(1)]), sentence, 0.85, detail=sentence)
+    if re.match(r",\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?:maker|manufacturer|producer)\s+of\s+(?:[\w-]+\s+){0,3}?magnets\b",
+                sentence[m0.end :]):  # fmt: skip
+        ex.ent("Stage", "magnet making", sentence)
+        ex.rel("ACTIVE_IN", company, ("Stage", "magnet making"), sentence, 0.85, detail=sentence)
     pm = re.search(r"\bto (?:make|produce|manufacture)\s+(?:[\w-]+\s+){0,2}magnets\b", sentence)
     others = [m for m, r in companies[1:] if pm and m.end <= pm.start() and r != company]
     if pm and m0.start < pm.start() and all(re.search(r"\bwith\s+$", sentence[: m.start]) for m in others):
         ex.ent("Stage", "magnet making", sentence)
         ex.rel("ACTIVE_IN", company, ("Stage", "magnet making"), sentence, 0.8, detail=sentence)
     gap = sentence[m0.end :]
-    first = re.match(r"\s+(?:(?:also|now|already|currently|still|which)\s+)?", gap)
+    first = re.match(r"(?:,\s+(?:a|an|the)\s+[^,]{1,60},)?\s+(?:(?:also|now|already|currently|still|which)\s+)?", gap)
     start = m0.end + (first.end() if first else 0)
     vm = CLAUSE_VERB.match(sentence, start)
     if not vm or not re.search(r"s$|ed$|made$", vm.group(1).split()[0]):  # a finite verb of the subject

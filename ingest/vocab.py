@@ -120,3 +120,11 @@ def policy_status(text: str) -> tuple[str, str | None]:
         if re.search(rx, low):
             return status, until
     return ("unknown" if not low else low.split(";")[0][:40]), until
+
+
+# the seventeen rare earth elements (and the NdPr blend), as the graph names them: an article listing
+# some of them after "rare earths" covers those elements; one listing graphite beside rare earths covers both
+RARE_EARTH_ELEMENTS = frozenset({
+    "Lanthanum", "Cerium", "Praseodymium", "Neodymium", "Promethium", "Samarium", "Europium", "Gadolinium",
+    "Terbium", "Dysprosium", "Holmium", "Erbium", "Thulium", "Ytterbium", "Lutetium", "Scandium", "Yttrium", "NdPr",
+})  # fmt: skip

@@ -119,3 +119,58 @@ def test_officers_in_a_sentence_of_their_own(dataset_store) -> None:  # noqa: AN
     got = rels(preview_article(dataset_store, text, "Kestrel officers", "2025-11-05"))
     assert {("Jane Doe", "HOLDS_OFFICE", "Kestrel Metals"), ("Raj Patel", "HOLDS_OFFICE", "Kestrel Metals"),
             ("Karl Meyer", "HOLDS_OFFICE", "Solvay")} <= got  # fmt: skip
+
+
+def test_government_bodies_and_demonyms_are_not_parties(dataset_store) -> None:  # noqa: ANN001
+    text = (
+        "Ostara Magnetics, a Canadian magnet maker, said on Friday it had secured a $75 million loan from the "
+        "U.S. Department of Energy.\n\n"
+        "Ostara Magnetics sells sintered magnets to Japanese carmakers from its German plant.\n\n"
+        "Brent Research — Strategic Metals Monthly."
+    )
+    rep = preview_article(dataset_store, text, "Ostara", "2026-02-06")
+    got = rels(rep)
+    assert ("US Department of Energy", "INVESTS_IN", "Ostara Magnetics") in got
+    assert not any(s == "United States" for s, _, _ in got)  # "U.S." is part of the lender's name
+    assert ("Ostara Magnetics", "HEADQUARTERED_IN", "Canada") in got  # "a Canadian magnet maker"
+    assert ("Ostara Magnetics", "ACTIVE_IN", "magnet making") in got
+    assert not [r for r in got if r[1] == "SUPPLIES"]  # "Japanese carmakers", "its German plant" are no parties
+    assert "Strategic Metals" not in {e["name"] for e in rep.new_entities}
+    bodies = {e["name"]: e["label"] for e in rep.new_entities}
+    assert bodies.get("US Department of Energy") == "Organization"
+
+
+def test_joint_ventures_and_agreements_between_two_companies(dataset_store) -> None:  # noqa: ANN001
+    text = (
+        "Ostara Magnetics Inc, a Canadian magnet maker, and Solvay on Monday announced the creation of a 60:40 "
+        "joint venture to recycle magnets in Quebec.\n\n"
+        "Analysts welcomed the partnership between Iluka Resources and Energy Fuels to test heavy rare earth "
+        "separation."
+    )
+    got = rels(preview_article(dataset_store, text, "Ostara JV", "2026-02-09"))
+    pairs = {frozenset((s, e)) for s, t, e in got if t == "PARTNERS_WITH"}
+    assert frozenset(("Ostara Magnetics", "Solvay")) in pairs
+    assert frozenset(("Iluka Resources", "Energy Fuels")) in pairs
+
+
+def test_officers_after_a_quote_with_initials_and_joint_signing(dataset_store) -> None:  # noqa: ANN001
+    text = (
+        '"We are ready to ship," said Lena Park, chairwoman and chief executive of Ostara Magnetics.\n\n'
+        "Mark Oduya, head of supply chain at Tarn Analytics, said prices would rise.\n\n"
+        "Chinese Vice Premier He Lifeng met Malaysia's Minister of Natural Resources, N. Arul Kumar, in Beijing on "
+        "3 March 2026.\n\n"
+        "The two ministers signed a memorandum of understanding covering rare earths and graphite."
+    )
+    rep = preview_article(dataset_store, text, "Ostara people", "2026-03-04")
+    got = rels(rep)
+    assert ("Lena Park", "HOLDS_OFFICE", "Ostara Magnetics") in got
+    assert ("Mark Oduya", "HOLDS_OFFICE", "Tarn Analytics") in got
+    assert ("N. Arul Kumar", "HOLDS_OFFICE", "Malaysia") in got
+    assert not any(s == "N. Arul Kumar" and e == "China" for s, _, e in got)  # the title before is He Lifeng's
+    mou = [
+        r for r in rep.relationships if r["type"] in ("ENACTED", "TARGETS", "COVERS") and "memorandum" in r["sentence"]
+    ]
+    assert {(r["start"], r["type"]) for r in mou if r["type"] == "ENACTED"} == {("China", "ENACTED")}
+    assert {r["end"] for r in mou if r["type"] == "TARGETS"} == {"Malaysia"}
+    covers = sorted(r["end"] for r in mou if r["type"] == "COVERS")
+    assert len(covers) == 2 and covers[0].startswith("Graphite") and covers[1] == "Rare earths"

@@ -204,10 +204,17 @@ def test_export_limit_on_the_cli(loaded, tmp_path: Path, capsys, monkeypatch) ->
     from ui.cli import main
 
     store, settings = loaded
-    if store.backend != "falkordb":
-        pytest.skip("the CLI test runs on the embedded store")
     monkeypatch.setenv("REKG_DATA_DIR", str(settings.data_dir))
-    monkeypatch.delenv("NEO4J_URI", raising=False)
+    for var, value in (
+        ("NEO4J_URI", settings.neo4j_uri),
+        ("NEO4J_USER", settings.neo4j_user),
+        ("NEO4J_PASSWORD", settings.neo4j_password),
+        ("NEO4J_DATABASE", settings.neo4j_database),
+    ):
+        if value:  # the CLI opens the same engine as the fixture
+            monkeypatch.setenv(var, value)
+        else:
+            monkeypatch.delenv(var, raising=False)
     out = tmp_path / "x.json"
     assert main(["export", "--entity", "China", "--depth", "2", "--limit", "10", "--out", str(out)]) == 0
     data = json.loads(out.read_text())
