@@ -38,6 +38,10 @@ LOCK = "server.lock"
 CLIENTS = "clients.lock"
 PINNED = "server.pinned"  # written by `rekg db start`: the server outlives its clients until `rekg db stop`
 PIDFILE = "server.pid"
+# server-side limits (docs/GUARDRAILS.md): worker threads so that slow queries do not stall others, and a
+# ceiling on every query's time and memory whatever a client asks; the guard bounds what evaluation can make
+MODULE_LIMITS = ("THREAD_COUNT", "8", "TIMEOUT_MAX", "600000", "TIMEOUT_DEFAULT", "600000",
+                 "QUERY_MEM_CAPACITY", str(4 * 1024**3))  # fmt: skip
 LOG = "server.log"
 
 
@@ -212,7 +216,7 @@ def _spawn(directory: Path, sock: Path, lock_fd: int, deadline: float) -> Server
         "--dbfilename", "dump.rdb",
         "--pidfile", str(directory / PIDFILE),
         "--logfile", str(directory / LOG),
-        "--loadmodule", module,
+        "--loadmodule", module, *MODULE_LIMITS,
     ]  # fmt: skip
     try:
         proc = subprocess.Popen(

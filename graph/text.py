@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
@@ -37,16 +38,26 @@ MONTHS = {
 MONTH_RE = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 
 
+_POSSESSIVE = re.compile(r"[’'`]s\b")
+_US = re.compile(r"\bu\.s\.?(?:a\.?)?(?![a-z])")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_MT = re.compile(r"\bmt\b")
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def norm_key(text: str) -> str:
-    """A matching key: case, accents, punctuation and 'Mt'/'Mount' differences removed."""
+    """A matching key: case, accents, punctuation and 'Mt'/'Mount' differences removed.
+
+    Cached: entity linking asks for the key of every n-gram of every sentence, and most repeat."""
     text = text.replace("’", "'").replace("‘", "'")
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     text = text.lower().replace("&", " and ")
-    text = re.sub(r"[’'`]s\b", "", text)
-    text = re.sub(r"\bu\.s\.?(?:a\.?)?(?![a-z])", "us", text)
-    text = re.sub(r"[^a-z0-9]+", " ", text)
-    text = re.sub(r"\bmt\b", "mount", text)
-    return re.sub(r"\s+", " ", text).strip()
+    text = _POSSESSIVE.sub("", text)
+    text = _US.sub("us", text)
+    text = _NON_ALNUM.sub(" ", text)
+    text = _MT.sub("mount", text)
+    return " ".join(text.split())
 
 
 def source_id(title: str, url: str) -> str:

@@ -511,7 +511,10 @@ def extract(ctx: Context, body: str) -> Extraction:
     counterpart: dict[str, tuple[str, str]] = {}  # proposing country -> last counterpart named
     signatories: list[tuple[str, str]] = []  # the countries of the last meeting's participants
     sentences = split_sentences(body)
-    for sentence in sentences:
+    first_seen: dict[tuple[str, str], int] = {}  # entity -> the sentence that first named it
+    for i, sentence in enumerate(sentences):
+        for ref in ex.entities.keys() - first_seen.keys():
+            first_seen[ref] = i - 1
         found = mentions(ctx, sentence)
         new = new_entities(ctx, sentence, found)
         orgs = [m for m in new if m.label in ("Organization", "Company")]
@@ -552,26 +555,40 @@ def extract(ctx: Context, body: str) -> Extraction:
         companies = [r for m, r in refs if r[0] == "Company"]
         if companies:
             ctx.topic = companies[0]
-    _mentions_of_late_entities(ctx, ex, sentences)
+    for ref in ex.entities.keys() - first_seen.keys():
+        first_seen[ref] = len(sentences) - 1
+    _mentions_of_late_entities(ctx, ex, sentences, first_seen)
     return ex
 
 
-def _mentions_of_late_entities(ctx: Context, ex: Extraction, sentences: list[str]) -> None:
+def _mentions_of_late_entities(
+    ctx: Context, ex: Extraction, sentences: list[str], first_seen: dict[tuple[str, str], int]
+) -> None:
     """An entity first recognised late in the article ('Cairn Analytics' from a closing quote, 'Finland' from a
-    headquarters city) is also mentioned by the earlier sentences that name it, as a second ingest would find."""
+    headquarters city) is also mentioned by the earlier sentences that name it, as a second ingest would find.
+
+    Only sentences up to the one that introduced an entity are scanned, and only those holding one of its words,
+    so the pass costs little more than a token scan of the article."""
     late = EntityIndex()
-    for e in ex.entities.values():
+    words: dict[str, int] = {}  # a late entity's first word -> the last sentence that may need it
+    for ref, e in ex.entities.items():
         if e.label in ("Company", "Organization", "Official", "Country") and (
             not e.known or not ctx.index.resolve(e.name)
         ):
-            late.add(e.label, e.name, list(e.props.get("aliases") or []))
-    if not late.entities():
+            names = [e.name, *(e.props.get("aliases") or [])]
+            late.add(e.label, e.name, names[1:])
+            for n in names:
+                if w := next(iter(re.findall(r"[A-Za-z0-9]+", n)), "").lower():
+                    words[w] = max(words.get(w, -1), first_seen.get(ref, len(sentences)))
+    if not words:
         return
     for i, sentence in enumerate(sentences):
+        if not any(words.get(w.lower(), -1) >= i for w in re.findall(r"[A-Za-z0-9]+", sentence)):
+            continue
         refs = ex.sentence_refs[i]
         for m in late.find_mentions(sentence):
             ref = (m.entity.label, m.entity.name)
-            if ref in ex.entities and ref not in refs:
+            if ref in ex.entities and ref not in refs and first_seen.get(ref, -1) >= i:
                 refs.append(ref)
 
 

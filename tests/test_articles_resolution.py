@@ -174,3 +174,27 @@ def test_officers_after_a_quote_with_initials_and_joint_signing(dataset_store) -
     assert {r["end"] for r in mou if r["type"] == "TARGETS"} == {"Malaysia"}
     covers = sorted(r["end"] for r in mou if r["type"] == "COVERS")
     assert len(covers) == 2 and covers[0].startswith("Graphite") and covers[1] == "Rare earths"
+
+
+def test_questions_about_an_ingested_article(dataset_store, tmp_path) -> None:  # noqa: ANN001
+    """Facts written from an article are askable: a memorandum on rare earths and graphite lists both minerals,
+    a loan answers 'who lent money', an analyst's employer answers 'who does she work for'."""
+    from graph.settings import Settings
+    from qa.answer import Asker
+
+    text = (
+        "Ostara Magnetics, a Canadian magnet maker, said it had secured a $75 million loan from the U.S. "
+        "Department of Energy.\n\n"
+        "Chinese Vice Premier He Lifeng met Malaysia's Minister of Natural Resources, N. Arul Kumar, in Beijing on "
+        "3 March 2026.\n\n"
+        "The two ministers signed a memorandum of understanding covering rare earths and graphite.\n\n"
+        '"Prices will rise," said Mark Oduya, head of supply chain at Tarn Analytics.'
+    )
+    ingest_article_text(dataset_store, text, "Ostara and the memorandum", "2026-03-04")
+    asker = Asker(dataset_store, Settings(data_dir=tmp_path))
+    mou = asker.ask("Which minerals does the China Malaysia memorandum cover?", engine="rules")
+    assert mou.status == "ok" and "Rare earths" in mou.answer and "Graphite" in mou.answer, mou.answer
+    loan = asker.ask("Who lent money to Ostara Magnetics?", engine="rules")
+    assert loan.status == "ok" and "US Department of Energy" in loan.answer, loan.answer
+    job = asker.ask("Who does Mark Oduya work for?", engine="rules")
+    assert job.status == "ok" and "Tarn Analytics" in job.answer, job.answer

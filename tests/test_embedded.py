@@ -27,6 +27,21 @@ def test_start_reuse_and_clean_stop(tmp_data_dir):
     assert not embedded.stop(tmp_data_dir)  # nothing left to stop
 
 
+def test_the_server_starts_with_its_limits(tmp_data_dir):
+    """Worker threads, a time ceiling and a memory cap per query are set where the app starts the server."""
+    import redis
+
+    handle = embedded.start(tmp_data_dir)
+    try:
+        r = redis.Redis(unix_socket_path=str(handle.socket))
+        got = {k: r.execute_command("GRAPH.CONFIG", "GET", k)[1] for k in embedded.MODULE_LIMITS[::2]}
+        r.close()
+        assert got == {"THREAD_COUNT": 8, "TIMEOUT_MAX": 600000, "TIMEOUT_DEFAULT": 600000,
+                       "QUERY_MEM_CAPACITY": 4 * 1024**3}  # fmt: skip
+    finally:
+        embedded.stop(tmp_data_dir)
+
+
 def test_the_data_dir_lock_keeps_a_second_server_out(tmp_data_dir):
     h = embedded.start(tmp_data_dir)
     # The lock is held by the server process itself, not by the process that started it.

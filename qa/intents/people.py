@@ -33,7 +33,8 @@ def intent_office(tr: RulesTranslator, f: Frame) -> Translation | None:
     """'Who is the CEO of MP Materials?', 'Who was Japan's prime minister in June 2025?', 'What office does X hold?'."""
     people = f.ents("Official")
     if people and (
-        f.has({"role", "office", "position", "job", "title"}) or re.match(r"^(who|what) (is|was) \S+( \S+)?$", f.text)
+        f.has({"role", "office", "position", "job", "title", "work", "works", "worked", "employer", "employed"})
+        or re.match(r"^(who|what) (is|was) \S+( \S+)?$", f.text)
     ):
         cy = ("MATCH (o:Official {name: $name})-[r:HOLDS_OFFICE]->(x) RETURN o.name AS person, r.role AS role, x.name AS organisation, "
               "r.start_date AS start_date, r.end_date AS end_date, r.sources AS _src, o AS _o, r AS _r, x AS _x ORDER BY start_date")  # fmt: skip

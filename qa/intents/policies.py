@@ -158,7 +158,10 @@ def intent_policy(tr: RulesTranslator, f: Frame) -> Translation | None:
             lambda rows: join([r["mineral"] for r in rows], 20) + " (no matching policy covers them).",
         )
     if ask_minerals:
-        grp = "MATCH (p)-[cv:COVERS]->(m:Mineral) WHERE m.name <> 'Rare earths' AND m.name <> 'Rare earths (heavy)'"
+        # the group rows are left out only where the policy also names its elements ("rare earths and graphite"
+        # lists rare earths; P14's seven elements are listed without the group row)
+        grp = ("MATCH (p)-[cv:COVERS]->(m:Mineral) WHERE NOT (m.name IN ['Rare earths', 'Rare earths (heavy)'] AND "
+               "(p)-[:COVERS]->(:Mineral)-[:MEMBER_OF]->(:Mineral {name: 'Rare earths'}))")  # fmt: skip
         if mins == ["Rare earths"]:
             grp = "MATCH (p)-[cv:COVERS]->(m:Mineral)-[:MEMBER_OF]->(:Mineral {name: 'Rare earths'})"
         if apps:
