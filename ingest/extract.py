@@ -86,9 +86,12 @@ COREF = re.compile(
     r"(company|firm|miner|producer|refiner|manufacturer|magnet maker|startup|developer|explorer|supplier|group)\b"
     r"(?![- ](?:said|says))?"
 )
+# what a company is called in an apposition: "X, a Perth-based miner", "Y, a Brazilian explorer"
+COMPANY_NOUN = (
+    r"(company|miner|producer|maker|manufacturer|firm|refiner|developer|explorer|startup|recycler|supplier|group)"
+)
 APPOSITION = re.compile(
-    r"\b([A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){0,3}),\s+(?:a|an)\s+(?:[\w-]+\s+){0,4}?"
-    r"(company|miner|producer|maker|manufacturer|firm|refiner|developer|explorer|startup|recycler|supplier|group)\b"
+    rf"\b([A-Z][\w&'’-]*(?:\s+[A-Z][\w&'’-]*){{0,3}}),\s+(?:a|an)\s+(?:[\w-]+\s+){{0,4}}?{COMPANY_NOUN}\b"
 )
 # a government body the graph may not know: "the U.S. Department of Energy", "India's Ministry of Mines"
 GOV_BODY = re.compile(
@@ -166,6 +169,7 @@ class Ent:
     known: bool = True
     props: dict[str, Any] = field(default_factory=dict)
     sentence: str = ""
+    first: int = 0  # the index of the sentence that first named it
 
 
 @dataclass
@@ -190,13 +194,14 @@ class Extraction:
     events: dict[str, dict[str, Any]] = field(default_factory=dict)
     # the entities each sentence mentions, in sentence order (for the Sentence nodes' MENTIONS)
     sentence_refs: list[list[tuple[str, str]]] = field(default_factory=list)
+    at: int = 0  # the sentence being read (new entities remember it)
     _seen: dict[tuple, Rel] = field(default_factory=dict, repr=False)
 
     def ent(self, label: str, name: str, sentence: str, *, known: bool = True, **props: Any) -> tuple[str, str]:
         ref = (label, name)
         cur = self.entities.get(ref)
         if cur is None:
-            self.entities[ref] = Ent(label, name, known, {k: v for k, v in props.items() if v}, sentence)
+            self.entities[ref] = Ent(label, name, known, {k: v for k, v in props.items() if v}, sentence, self.at)
         else:
             for k, v in props.items():
                 if v and k not in cur.props:
@@ -511,10 +516,7 @@ def extract(ctx: Context, body: str) -> Extraction:
     counterpart: dict[str, tuple[str, str]] = {}  # proposing country -> last counterpart named
     signatories: list[tuple[str, str]] = []  # the countries of the last meeting's participants
     sentences = split_sentences(body)
-    first_seen: dict[tuple[str, str], int] = {}  # entity -> the sentence that first named it
-    for i, sentence in enumerate(sentences):
-        for ref in ex.entities.keys() - first_seen.keys():
-            first_seen[ref] = i - 1
+    for ex.at, sentence in enumerate(sentences):
         found = mentions(ctx, sentence)
         new = new_entities(ctx, sentence, found)
         orgs = [m for m in new if m.label in ("Organization", "Company")]
@@ -555,15 +557,11 @@ def extract(ctx: Context, body: str) -> Extraction:
         companies = [r for m, r in refs if r[0] == "Company"]
         if companies:
             ctx.topic = companies[0]
-    for ref in ex.entities.keys() - first_seen.keys():
-        first_seen[ref] = len(sentences) - 1
-    _mentions_of_late_entities(ctx, ex, sentences, first_seen)
+    _mentions_of_late_entities(ctx, ex, sentences)
     return ex
 
 
-def _mentions_of_late_entities(
-    ctx: Context, ex: Extraction, sentences: list[str], first_seen: dict[tuple[str, str], int]
-) -> None:
+def _mentions_of_late_entities(ctx: Context, ex: Extraction, sentences: list[str]) -> None:
     """An entity first recognised late in the article ('Cairn Analytics' from a closing quote, 'Finland' from a
     headquarters city) is also mentioned by the earlier sentences that name it, as a second ingest would find.
 
@@ -571,7 +569,7 @@ def _mentions_of_late_entities(
     so the pass costs little more than a token scan of the article."""
     late = EntityIndex()
     words: dict[str, int] = {}  # a late entity's first word -> the last sentence that may need it
-    for ref, e in ex.entities.items():
+    for e in ex.entities.values():
         if e.label in ("Company", "Organization", "Official", "Country") and (
             not e.known or not ctx.index.resolve(e.name)
         ):
@@ -579,7 +577,7 @@ def _mentions_of_late_entities(
             late.add(e.label, e.name, names[1:])
             for n in names:
                 if w := next(iter(re.findall(r"[A-Za-z0-9]+", n)), "").lower():
-                    words[w] = max(words.get(w, -1), first_seen.get(ref, len(sentences)))
+                    words[w] = max(words.get(w, -1), e.first)
     if not words:
         return
     for i, sentence in enumerate(sentences):
@@ -588,7 +586,7 @@ def _mentions_of_late_entities(
         refs = ex.sentence_refs[i]
         for m in late.find_mentions(sentence):
             ref = (m.entity.label, m.entity.name)
-            if ref in ex.entities and ref not in refs and first_seen.get(ref, -1) >= i:
+            if ref in ex.entities and ref not in refs and ex.entities[ref].first >= i:
                 refs.append(ref)
 
 
@@ -732,10 +730,7 @@ def _headquarters(ctx: Context, ex: Extraction, sentence: str, refs) -> None:  #
                 ex.entities[before[-1]].props.setdefault("hq_city", city)
 
 
-DEMONYM_APPOSITION = re.compile(
-    r",\s+(?:a|an)\s+([A-Z][a-z]+)\s+(?:[a-z-]+\s+){0,3}?(?:company|miner|producer|maker|manufacturer|firm|group"
-    r"|refiner|explorer|developer|startup|recycler|supplier)\b"
-)
+DEMONYM_APPOSITION = re.compile(rf",\s+(?:a|an)\s+([A-Z][a-z]+)\s+(?:[a-z-]+\s+){{0,3}}?{COMPANY_NOUN}\b")
 
 
 def _place(ctx: Context, place: str) -> tuple[str | None, str | None]:

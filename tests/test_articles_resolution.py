@@ -22,6 +22,14 @@ The Export-Import Bank of the United States will lend $120 million to Aurora for
 Aurora named Peter Chan chief operating officer last July."""
 
 
+# a meeting and the agreement "the two ministers" then sign (two tests ask about it)
+MEMORANDUM = (
+    "Chinese Vice Premier He Lifeng met Malaysia's Minister of Natural Resources, N. Arul Kumar, in Beijing on "
+    "3 March 2026.\n\n"
+    "The two ministers signed a memorandum of understanding covering rare earths and graphite."
+)
+
+
 def rels(report) -> set[tuple[str, str, str]]:  # noqa: ANN001
     return {(r["start"], r["type"], r["end"]) for r in report.relationships}
 
@@ -156,10 +164,7 @@ def test_joint_ventures_and_agreements_between_two_companies(dataset_store) -> N
 def test_officers_after_a_quote_with_initials_and_joint_signing(dataset_store) -> None:  # noqa: ANN001
     text = (
         '"We are ready to ship," said Lena Park, chairwoman and chief executive of Ostara Magnetics.\n\n'
-        "Mark Oduya, head of supply chain at Tarn Analytics, said prices would rise.\n\n"
-        "Chinese Vice Premier He Lifeng met Malaysia's Minister of Natural Resources, N. Arul Kumar, in Beijing on "
-        "3 March 2026.\n\n"
-        "The two ministers signed a memorandum of understanding covering rare earths and graphite."
+        "Mark Oduya, head of supply chain at Tarn Analytics, said prices would rise.\n\n" + MEMORANDUM
     )
     rep = preview_article(dataset_store, text, "Ostara people", "2026-03-04")
     got = rels(rep)
@@ -184,10 +189,7 @@ def test_questions_about_an_ingested_article(dataset_store, tmp_path) -> None:  
 
     text = (
         "Ostara Magnetics, a Canadian magnet maker, said it had secured a $75 million loan from the U.S. "
-        "Department of Energy.\n\n"
-        "Chinese Vice Premier He Lifeng met Malaysia's Minister of Natural Resources, N. Arul Kumar, in Beijing on "
-        "3 March 2026.\n\n"
-        "The two ministers signed a memorandum of understanding covering rare earths and graphite.\n\n"
+        "Department of Energy.\n\n" + MEMORANDUM + "\n\n"
         '"Prices will rise," said Mark Oduya, head of supply chain at Tarn Analytics.'
     )
     ingest_article_text(dataset_store, text, "Ostara and the memorandum", "2026-03-04")
